@@ -18,6 +18,8 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Error.h"
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +71,11 @@ struct Api {
   /// Where it was declared.
   std::string File;
   unsigned Line = 0;
+
+  /// The mode of one call: M, or the mode lockdep gives the value of the
+  /// ReadArg argument (0 exclusive, 1 shared, 2 recursive read) when the
+  /// API has a ReadArg and the value is known.
+  Mode modeFor(std::optional<int64_t> ReadValue) const;
 };
 
 /// A call that gives a lock class its lockdep name:
@@ -140,6 +147,19 @@ llvm::Error loadRuleFile(llvm::StringRef Path, RuleSet &Into);
 
 /// Loads every path in order; a directory loads its *.yaml sorted by name.
 llvm::Expected<RuleSet> loadRules(llvm::ArrayRef<std::string> Paths);
+
+/// The spelling used in rules files: "acquire", "shared", "save", ...
+llvm::StringRef actionName(Action A);
+llvm::StringRef modeName(Mode M);
+llvm::StringRef irqName(Irq I);
+
+/// Parses the spelling used in rules files; std::nullopt when unknown.
+std::optional<Action> parseAction(llvm::StringRef S);
+std::optional<Mode> parseMode(llvm::StringRef S);
+std::optional<Irq> parseIrq(llvm::StringRef S);
+
+/// The flavors a rules file may name, in documentation order.
+llvm::ArrayRef<llvm::StringLiteral> knownFlavors();
 
 /// The directory of the shipped kernel rules (rules/kernel in the source
 /// tree, or the installed copy).

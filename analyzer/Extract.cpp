@@ -1,0 +1,142 @@
+//===- Extract.cpp - One translation unit to TUFacts ----------------------===//
+//
+// Walks the whole TU once. Function definitions are lowered when they can
+// matter: every externally visible one, and static ones only when the TU
+// uses them (a header's unused static inline functions cost nothing).
+// Designated initializers and assignments of functions to function-pointer
+// fields become FieldStores, the facts that resolve `f_op->mmap(...)`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "analyzer/Extract.h"
+#include "analyzer/Lower.h"
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/ADT/StringSet.h"
+
+using namespace clang;
+using namespace llvm;
+
+namespace lockgraph {
+namespace {
+
+class FactsVisitor : public RecursiveASTVisitor<FactsVisitor> {
+public:
+  FactsVisitor(ASTContext &Ctx, const FileNamer &Names, TUFacts &Out)
+      : Ctx(Ctx), Names(Names), Out(Out) {}
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (!FD->doesThisDeclarationHaveABody() || FD->isDependentContext() ||
+        FD->isInvalidDecl())
+      return true;
+    if (!FD->isExternallyVisible() && !FD->isUsed() && !FD->isReferenced())
+      return true;
+    if (std::optional<FunctionFacts> F = lowerFunction(FD, Ctx, Names))
+      Out.Functions.push_back(std::move(*F));
+    return true;
+  }
+
+  bool VisitInitListExpr(InitListExpr *ILE) {
+    if (!ILE->isSemanticForm())
+      return true;
+    const RecordDecl *RD = ILE->getType()->getAsRecordDecl();
+    if (!RD)
+      return true;
+    if (RD->isUnion()) {
+      if (const FieldDecl *F = ILE->getInitializedFieldInUnion())
+        if (ILE->getNumInits() > 0)
+          store(F, ILE->getInit(0), ILE->getBeginLoc());
+      return true;
+    }
+    unsigned I = 0;
+    for (const FieldDecl *F : RD->fields()) {
+      if (I >= ILE->getNumInits())
+        break;
+      store(F, ILE->getInit(I++), ILE->getBeginLoc());
+    }
+    return true;
+  }
+
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->getOpcode() != BO_Assign)
+      return true;
+    if (const auto *ME = dyn_cast<MemberExpr>(BO->getLHS()->IgnoreParenCasts()))
+      if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+        store(F, BO->getRHS(), BO->getBeginLoc());
+    return true;
+  }
+
+private:
+  void store(const FieldDecl *F, const Expr *Init, SourceLocation Loc) {
+    if (!Init || !F->getType()->isFunctionPointerType())
+      return;
+    const Expr *E = Init->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E))
+      if (UO->getOpcode() == UO_AddrOf)
+        E = UO->getSubExpr()->IgnoreParenCasts();
+    const auto *DRE = dyn_cast<DeclRefExpr>(E);
+    const auto *Fn = DRE ? dyn_cast<FunctionDecl>(DRE->getDecl()) : nullptr;
+    if (!Fn)
+      return;
+    FieldStore S;
+    S.Field = fieldName(F);
+    S.Function = functionKey(Fn, Names);
+    S.File = Names.file(Init->getBeginLoc().isValid() ? Init->getBeginLoc() : Loc);
+    S.Line = Names.line(Init->getBeginLoc().isValid() ? Init->getBeginLoc() : Loc);
+    if (Seen.insert(S.Field + "\n" + S.Function).second)
+      Out.Stores.push_back(std::move(S));
+  }
+
+  ASTContext &Ctx;
+  const FileNamer &Names;
+  TUFacts &Out;
+  StringSet<> Seen;
+};
+
+class FactsConsumer : public ASTConsumer {
+public:
+  FactsConsumer(std::string Root, TUFacts &Out)
+      : Root(std::move(Root)), Out(Out) {}
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    const SourceManager &SM = Ctx.getSourceManager();
+    FileNamer Names(SM, Root);
+    if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID()))
+      Out.MainFile = Names.relative(Main->getName());
+    FactsVisitor V(Ctx, Names, Out);
+    V.TraverseDecl(Ctx.getTranslationUnitDecl());
+    for (auto It = SM.fileinfo_begin(), End = SM.fileinfo_end(); It != End;
+         ++It)
+      Out.Inputs.push_back(It->first.getName().str());
+    llvm::sort(Out.Inputs);
+  }
+
+private:
+  std::string Root;
+  TUFacts &Out;
+};
+
+} // namespace
+
+std::unique_ptr<ASTConsumer>
+ExtractAction::CreateASTConsumer(CompilerInstance &CI, StringRef File) {
+  return std::make_unique<FactsConsumer>(Root, Out);
+}
+
+Expected<TUFacts> extractFromCode(StringRef Code, StringRef FileName,
+                                  const std::vector<std::string> &Args,
+                                  StringRef Root) {
+  TUFacts Out;
+  std::vector<std::string> All = Args;
+  All.push_back("-fsyntax-only");
+  if (!tooling::runToolOnCodeWithArgs(
+          std::make_unique<ExtractAction>(Root.str(), Out), Code, All,
+          FileName))
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: does not compile", FileName.str().c_str());
+  return Out;
+}
+
+} // namespace lockgraph

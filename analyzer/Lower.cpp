@@ -1,0 +1,419 @@
+//===- Lower.cpp - Function bodies to call-event CFGs ---------------------===//
+//
+// Algorithm. Clang builds the CFG of the function (implicit destructors on,
+// so C `cleanup` variables, the machinery of guard() and scoped_guard(),
+// appear as CFGCleanupFunction elements at every scope exit). Each block is
+// copied with its successors; each CallExpr element becomes a CallEvent in
+// evaluation order, a cleanup element becomes a call of the cleanup function
+// with the guarded lock as argument.
+//
+// Arguments become access paths: `&ctx->ring_lock` is the path rooted at
+// parameter `ctx` with the step "kioctx.ring_lock"; `&`, `*`, casts and array
+// subscripts are dropped. A local that is defined once is replaced by its
+// definition (`spinlock_t *l = &x->lock; spin_lock(l);`); a guard variable
+// (cleanup attribute, initialised by a constructor call) stands for the
+// constructor's first argument, which is the lock.
+//
+// A block whose terminator tests the result of a call (`if (!trylock(x))`,
+// `ret = f(); if (ret)`, `while (!spin_trylock(l))`) records that call and
+// the polarity of its first successor; a `return trylock(x);` records the
+// call whose result the function returns. The global step turns these into
+// conditional lock acquisitions once the rules say which calls are trylocks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "analyzer/Lower.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/Stmt.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/Path.h"
+
+using namespace clang;
+using namespace llvm;
+
+namespace lockgraph {
+
+std::string FileNamer::relative(StringRef Path) const {
+  SmallString<256> P(Path);
+  sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+  StringRef S = P;
+  if (!Root.empty() && S.starts_with(Root) && S.size() > Root.size() &&
+      S[Root.size()] == '/')
+    return S.drop_front(Root.size() + 1).str();
+  return S.str();
+}
+
+std::string FileNamer::file(SourceLocation Loc) const {
+  SourceLocation E = SM.getExpansionLoc(Loc);
+  if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(SM.getFileID(E)))
+    return relative(FE->getName());
+  return "<unknown>";
+}
+
+unsigned FileNamer::line(SourceLocation Loc) const {
+  return SM.getExpansionLineNumber(Loc);
+}
+
+unsigned FileNamer::col(SourceLocation Loc) const {
+  return SM.getExpansionColumnNumber(Loc);
+}
+
+std::string functionKey(const FunctionDecl *FD, const FileNamer &Names) {
+  std::string Name = FD->getNameAsString();
+  if (FD->isExternallyVisible())
+    return Name;
+  const FunctionDecl *Def = FD->getDefinition();
+  return Name + "@" + Names.file((Def ? Def : FD)->getLocation());
+}
+
+/// The innermost named record that declares a field of RD (RD itself unless
+/// it is an anonymous struct or union).
+static const RecordDecl *namedRecord(const RecordDecl *RD) {
+  while (RD && RD->getName().empty() && !RD->getTypedefNameForAnonDecl()) {
+    const auto *Parent = dyn_cast<RecordDecl>(RD->getDeclContext());
+    if (!Parent)
+      break;
+    RD = Parent;
+  }
+  return RD;
+}
+
+std::string fieldName(const FieldDecl *FD) {
+  const RecordDecl *RD = namedRecord(FD->getParent());
+  std::string Rec;
+  if (!RD->getName().empty())
+    Rec = RD->getName().str();
+  else if (const TypedefNameDecl *TD = RD->getTypedefNameForAnonDecl())
+    Rec = TD->getName().str();
+  else
+    Rec = "<anonymous>";
+  return Rec + "." + FD->getName().str();
+}
+
+namespace {
+
+/// Lowers one function; see the file comment.
+class Lowerer {
+public:
+  Lowerer(const FunctionDecl *FD, ASTContext &Ctx, const FileNamer &Names)
+      : FD(FD), Ctx(Ctx), Names(Names) {}
+
+  std::optional<FunctionFacts> run();
+
+private:
+  void collectDefinitions(const Stmt *S);
+  ArgValue pathOf(const Expr *E, unsigned Depth = 0) const;
+  ArgValue varPath(const VarDecl *VD, unsigned Depth) const;
+  std::optional<CallEvent> callEvent(const CallExpr *CE) const;
+  /// The call whose result E tests, and whether E is true when that result
+  /// is non-zero.
+  std::optional<std::pair<const CallExpr *, bool>>
+  testedCall(const Expr *E) const;
+
+  const FunctionDecl *FD;
+  ASTContext &Ctx;
+  const FileNamer &Names;
+  DenseMap<const VarDecl *, const Expr *> SingleDef;
+  DenseMap<const VarDecl *, unsigned> DefCount;
+  DenseMap<const CallExpr *, std::pair<int, int>> EventOf;
+};
+
+} // namespace
+
+void Lowerer::collectDefinitions(const Stmt *S) {
+  if (!S)
+    return;
+  auto Note = [&](const VarDecl *VD, const Expr *Def) {
+    if (!VD || VD->hasGlobalStorage() || isa<ParmVarDecl>(VD))
+      return;
+    if (++DefCount[VD] == 1)
+      SingleDef[VD] = Def;
+    else
+      SingleDef.erase(VD);
+  };
+  if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+    for (const Decl *D : DS->decls())
+      if (const auto *VD = dyn_cast<VarDecl>(D))
+        if (const Expr *Init = VD->getInit())
+          Note(VD, Init);
+  } else if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+    if (BO->isAssignmentOp())
+      if (const auto *DRE =
+              dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
+        Note(dyn_cast<VarDecl>(DRE->getDecl()), BO->getRHS());
+  } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
+    if (UO->isIncrementDecrementOp())
+      if (const auto *DRE =
+              dyn_cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParenImpCasts()))
+        Note(dyn_cast<VarDecl>(DRE->getDecl()), nullptr);
+  }
+  for (const Stmt *C : S->children())
+    collectDefinitions(C);
+}
+
+ArgValue Lowerer::pathOf(const Expr *E, unsigned Depth) const {
+  if (!E || Depth > 8)
+    return ArgValue::unknown();
+  E = E->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+    if (UO->getOpcode() == UO_AddrOf || UO->getOpcode() == UO_Deref)
+      return pathOf(UO->getSubExpr(), Depth + 1);
+    return ArgValue::unknown();
+  }
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    if (!Field)
+      return ArgValue::unknown();
+    ArgValue P = pathOf(ME->getBase(), Depth + 1);
+    if (!P.isPath()) {
+      P = ArgValue();
+      P.K = ArgValue::Kind::Path;
+      P.Text = "?";
+    }
+    P.Steps.push_back(fieldName(Field));
+    P.Text += "->" + Field->getNameAsString();
+    return P;
+  }
+  if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
+    return pathOf(AS->getBase(), Depth + 1);
+  if (const auto *SL = dyn_cast<clang::StringLiteral>(E))
+    return ArgValue::string(SL->getBytes());
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+    const ValueDecl *D = DRE->getDecl();
+    if (const auto *PD = dyn_cast<ParmVarDecl>(D)) {
+      if (PD->getDeclContext() == FD)
+        return ArgValue::param(PD->getFunctionScopeIndex(),
+                               PD->getName().empty() ? "arg"
+                                                     : PD->getName());
+      return ArgValue::unknown();
+    }
+    if (const auto *EC = dyn_cast<EnumConstantDecl>(D))
+      return ArgValue::integer(EC->getInitVal().getExtValue());
+    if (const auto *VD = dyn_cast<VarDecl>(D))
+      return varPath(VD, Depth);
+    return ArgValue::unknown();
+  }
+  if (E->getType()->isIntegralOrEnumerationType() && !E->isValueDependent()) {
+    Expr::EvalResult R;
+    if (E->EvaluateAsInt(R, Ctx))
+      return ArgValue::integer(R.Val.getInt().getExtValue());
+  }
+  return ArgValue::unknown();
+}
+
+ArgValue Lowerer::varPath(const VarDecl *VD, unsigned Depth) const {
+  if (VD->hasGlobalStorage()) {
+    std::string Name = VD->getNameAsString();
+    if (VD->isStaticLocal())
+      Name = FD->getNameAsString() + "." + Name;
+    if (!VD->isExternallyVisible())
+      Name += "@" + Names.file(VD->getLocation());
+    return ArgValue::global(Name);
+  }
+  // A guard variable stands for the lock its constructor was given.
+  if (VD->hasAttr<CleanupAttr>() && VD->getInit())
+    if (const auto *CE = dyn_cast<CallExpr>(VD->getInit()->IgnoreParenCasts()))
+      if (CE->getNumArgs() > 0)
+        return pathOf(CE->getArg(0), Depth + 1);
+  auto It = SingleDef.find(VD);
+  if (It != SingleDef.end() && It->second) {
+    ArgValue P = pathOf(It->second, Depth + 1);
+    if (P.K != ArgValue::Kind::Unknown)
+      return P;
+  }
+  ArgValue P;
+  P.K = ArgValue::Kind::Path;
+  P.R = ArgValue::Root::Local;
+  P.RootName = FD->getNameAsString() + ":" + VD->getNameAsString();
+  P.Text = VD->getNameAsString();
+  return P;
+}
+
+std::optional<CallEvent> Lowerer::callEvent(const CallExpr *CE) const {
+  CallEvent Ev;
+  if (const FunctionDecl *Callee = CE->getDirectCallee()) {
+    if (Callee->getBuiltinID())
+      return std::nullopt;
+    Ev.Callee = functionKey(Callee, Names);
+  } else {
+    const Expr *C = CE->getCallee()->IgnoreParenCasts();
+    while (const auto *UO = dyn_cast<UnaryOperator>(C)) {
+      if (UO->getOpcode() != UO_Deref)
+        break;
+      C = UO->getSubExpr()->IgnoreParenCasts();
+    }
+    const auto *ME = dyn_cast<MemberExpr>(C);
+    const auto *Field = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
+    if (!Field)
+      return std::nullopt; // call through a local or parameter: unresolved
+    Ev.Via = fieldName(Field);
+  }
+  for (const Expr *A : CE->arguments())
+    Ev.Args.push_back(pathOf(A));
+  Ev.Line = Names.line(CE->getBeginLoc());
+  Ev.Col = Names.col(CE->getBeginLoc());
+  return Ev;
+}
+
+static bool isZero(const Expr *E, ASTContext &Ctx) {
+  E = E->IgnoreParenCasts();
+  if (isa<GNUNullExpr>(E))
+    return true;
+  Expr::EvalResult R;
+  return !E->isValueDependent() && E->EvaluateAsInt(R, Ctx) &&
+         R.Val.getInt().isZero();
+}
+
+std::optional<std::pair<const CallExpr *, bool>>
+Lowerer::testedCall(const Expr *E) const {
+  bool Polarity = true;
+  for (unsigned Guard = 0; E && Guard < 16; ++Guard) {
+    E = E->IgnoreParenCasts();
+    if (const auto *CE = dyn_cast<CallExpr>(E))
+      return std::make_pair(CE, Polarity);
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() != UO_LNot)
+        return std::nullopt;
+      Polarity = !Polarity;
+      E = UO->getSubExpr();
+      continue;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      // x == 0, x != 0, x < 0 (0-or-negative-errno APIs), and x = call().
+      if (BO->getOpcode() == BO_Assign) {
+        E = BO->getRHS();
+        continue;
+      }
+      const Expr *L = BO->getLHS(), *R = BO->getRHS();
+      if (isZero(L, Ctx))
+        std::swap(L, R);
+      if (!isZero(R, Ctx))
+        return std::nullopt;
+      if (BO->getOpcode() == BO_EQ)
+        Polarity = !Polarity;
+      else if (BO->getOpcode() != BO_NE && BO->getOpcode() != BO_LT)
+        return std::nullopt;
+      E = L;
+      continue;
+    }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      auto It = VD ? SingleDef.find(VD) : SingleDef.end();
+      if (It == SingleDef.end() || !It->second)
+        return std::nullopt;
+      E = It->second;
+      continue;
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<FunctionFacts> Lowerer::run() {
+  Stmt *Body = FD->getBody();
+  if (!Body)
+    return std::nullopt;
+  collectDefinitions(Body);
+
+  CFG::BuildOptions Opts;
+  Opts.AddImplicitDtors = true;
+  std::unique_ptr<CFG> G = CFG::buildCFG(FD, Body, &Ctx, Opts);
+  if (!G)
+    return std::nullopt;
+
+  FunctionFacts F;
+  F.Name = FD->getNameAsString();
+  F.Key = functionKey(FD, Names);
+  F.File = Names.file(FD->getLocation());
+  F.Line = Names.line(FD->getLocation());
+  F.IsStatic = !FD->isExternallyVisible();
+  for (const ParmVarDecl *P : FD->parameters())
+    F.Params.push_back(P->getNameAsString());
+  F.Blocks.resize(G->getNumBlockIDs());
+  F.Entry = G->getEntry().getBlockID();
+  F.Exit = G->getExit().getBlockID();
+
+  std::vector<std::pair<unsigned, const Stmt *>> Returns;
+  for (const CFGBlock *B : *G) {
+    unsigned Id = B->getBlockID();
+    Block &Out = F.Blocks[Id];
+    for (const CFGElement &El : *B) {
+      if (auto S = El.getAs<CFGStmt>()) {
+        const Stmt *St = S->getStmt();
+        if (const auto *CE = dyn_cast<CallExpr>(St)) {
+          if (std::optional<CallEvent> Ev = callEvent(CE)) {
+            EventOf[CE] = {int(Id), int(Out.Events.size())};
+            Out.Events.push_back(std::move(*Ev));
+          }
+        } else if (isa<ReturnStmt>(St)) {
+          Returns.push_back({Id, St});
+        }
+      } else if (auto C = El.getAs<CFGCleanupFunction>()) {
+        const VarDecl *VD = C->getVarDecl();
+        const FunctionDecl *Fn = C->getFunctionDecl();
+        if (!Fn)
+          continue;
+        CallEvent Ev;
+        Ev.Callee = functionKey(Fn, Names);
+        Ev.Cleanup = true;
+        Ev.Args.push_back(varPath(VD, 0));
+        SourceLocation End = B->getTerminatorStmt()
+                                 ? B->getTerminatorStmt()->getBeginLoc()
+                                 : VD->getLocation();
+        Ev.Line = Names.line(End);
+        Ev.Col = Names.col(End);
+        Out.Events.push_back(std::move(Ev));
+      }
+    }
+    for (const CFGBlock::AdjacentBlock &Succ : B->succs())
+      Out.Succs.push_back(Succ.getReachableBlock()
+                              ? int(Succ.getReachableBlock()->getBlockID())
+                              : -1);
+  }
+
+  // Branches and returns that test a call's result (second pass: the call
+  // may sit in an earlier block than the test).
+  for (const CFGBlock *B : *G) {
+    Block &Out = F.Blocks[B->getBlockID()];
+    if (Out.Succs.size() != 2)
+      continue;
+    const auto *Cond = dyn_cast_or_null<Expr>(B->getTerminatorCondition());
+    if (!Cond)
+      continue;
+    if (auto T = testedCall(Cond)) {
+      auto It = EventOf.find(T->first);
+      if (It != EventOf.end()) {
+        Out.CondBlock = It->second.first;
+        Out.CondEvent = It->second.second;
+        Out.TrueIsNonzero = T->second;
+      }
+    }
+  }
+  for (auto [Id, St] : Returns) {
+    const Expr *RV = cast<ReturnStmt>(St)->getRetValue();
+    if (!RV)
+      continue;
+    if (auto T = testedCall(RV)) {
+      auto It = EventOf.find(T->first);
+      if (It != EventOf.end()) {
+        Block &Out = F.Blocks[Id];
+        Out.RetBlock = It->second.first;
+        Out.RetEvent = It->second.second;
+        Out.RetNonzeroIsSuccess = T->second;
+      }
+    }
+  }
+  return F;
+}
+
+std::optional<FunctionFacts> lowerFunction(const FunctionDecl *FD,
+                                           ASTContext &Ctx,
+                                           const FileNamer &Names) {
+  return Lowerer(FD, Ctx, Names).run();
+}
+
+} // namespace lockgraph

@@ -1,0 +1,503 @@
+//===- Scan.cpp - Compile database in, SQLite database out ----------------===//
+//
+// Each TU is parsed by its own ClangTool run on a thread of a
+// DefaultThreadPool, inside a CrashRecoveryContext so that a crash in the
+// front end costs that TU only. Facts go to SQLite under one lock (SQLite has
+// one writer anyway). A TU's hash covers its command and the content of
+// every file it read; an unchanged hash means its stored facts are reused.
+//
+//===----------------------------------------------------------------------===//
+
+#include "analyzer/Scan.h"
+#include "analyzer/Extract.h"
+#include "db/Findings.h"
+#include "db/Link.h"
+#include "db/Store.h"
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Signals.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+#include "llvm/Support/Timer.h"
+#include "llvm/Support/xxhash.h"
+#include <atomic>
+#include <chrono>
+#include <mutex>
+
+using namespace clang;
+using namespace llvm;
+
+namespace lockgraph {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point T) {
+  return std::chrono::duration<double>(Clock::now() - T).count();
+}
+
+Error fail(const Twine &Msg) {
+  return createStringError(inconvertibleErrorCode(), Msg);
+}
+
+/// Keeps the first error the front end reports, as "file:line: message".
+class FirstError : public DiagnosticConsumer {
+public:
+  void HandleDiagnostic(DiagnosticsEngine::Level L,
+                        const Diagnostic &Info) override {
+    DiagnosticConsumer::HandleDiagnostic(L, Info);
+    if (L < DiagnosticsEngine::Error || !Message.empty())
+      return;
+    SmallString<256> Msg;
+    Info.FormatDiagnostic(Msg);
+    if (Info.hasSourceManager() && Info.getLocation().isValid()) {
+      PresumedLoc P = Info.getSourceManager().getPresumedLoc(Info.getLocation());
+      if (P.isValid()) {
+        Message = formatv("{0}:{1}: {2}", P.getFilename(), P.getLine(), Msg);
+        return;
+      }
+    }
+    Message = Msg.str().str();
+  }
+  std::string Message;
+};
+
+/// A compilation database with one command.
+class OneCommand : public tooling::CompilationDatabase {
+public:
+  explicit OneCommand(tooling::CompileCommand C) : C(std::move(C)) {}
+  std::vector<tooling::CompileCommand>
+  getCompileCommands(StringRef) const override {
+    return {C};
+  }
+
+private:
+  tooling::CompileCommand C;
+};
+
+class Factory : public tooling::FrontendActionFactory {
+public:
+  Factory(std::string Root, TUFacts &Out) : Root(std::move(Root)), Out(Out) {}
+  std::unique_ptr<FrontendAction> create() override {
+    return std::make_unique<ExtractAction>(Root, Out);
+  }
+
+private:
+  std::string Root;
+  TUFacts &Out;
+};
+
+/// Drops arguments Clang tooling mishandles: kbuild's dependency-file
+/// options passed through the preprocessor (-Wp,-MMD,file).
+tooling::ArgumentsAdjuster stripKbuildArgs() {
+  return [](const tooling::CommandLineArguments &Args, StringRef) {
+    tooling::CommandLineArguments Out;
+    for (const std::string &A : Args) {
+      if (StringRef(A).starts_with("-Wp,-M"))
+        continue;
+      Out.push_back(A);
+    }
+    return Out;
+  };
+}
+
+/// Content hashes of input files, shared by all TUs of a scan.
+class FileHashes {
+public:
+  std::optional<uint64_t> get(StringRef Path) {
+    {
+      std::lock_guard<std::mutex> G(M);
+      auto It = Cache.find(Path);
+      if (It != Cache.end())
+        return It->second;
+    }
+    auto Buf = MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                     /*RequiresNullTerminator=*/false);
+    if (!Buf)
+      return std::nullopt;
+    uint64_t H = xxh3_64bits((*Buf)->getBuffer());
+    std::lock_guard<std::mutex> G(M);
+    Cache[Path] = H;
+    return H;
+  }
+
+  /// The hash of a TU: its command and every input's content; nullopt
+  /// when an input is gone.
+  std::optional<std::string> tuHash(StringRef Command,
+                                    ArrayRef<std::string> Inputs) {
+    std::string Acc = Command.str();
+    for (const std::string &In : Inputs) {
+      std::optional<uint64_t> H = get(In);
+      if (!H)
+        return std::nullopt;
+      Acc += "\n" + In + "=" + utohexstr(*H);
+    }
+    return utohexstr(xxh3_64bits(Acc));
+  }
+
+private:
+  std::mutex M;
+  StringMap<uint64_t> Cache;
+};
+
+/// Progress with an ETA on stderr: redrawn in place on a terminal, a line
+/// every ten percent otherwise.
+class Progress {
+public:
+  Progress(unsigned Total, bool Enabled)
+      : Total(Total), Enabled(Enabled && Total > 0),
+        Tty(sys::Process::StandardErrIsDisplayed()), Start(Clock::now()) {}
+
+  void done(StringRef File) {
+    unsigned N = ++Done;
+    if (!Enabled)
+      return;
+    double Elapsed = secondsSince(Start);
+    double Eta = N ? Elapsed / N * (Total - N) : 0;
+    unsigned Pct = N * 100 / Total;
+    if (!Tty && Pct / 10 == LastDecile && N != Total)
+      return;
+    LastDecile = Pct / 10;
+    std::string Line = formatv("[{0,5}/{1}] {2,3}% ETA {3}m{4,0+2}s {5}", N,
+                               Total, Pct, unsigned(Eta) / 60,
+                               unsigned(Eta) % 60, File)
+                           .str();
+    if (Tty)
+      errs() << "\r\x1b[K" << Line.substr(0, 120);
+    else
+      errs() << Line << "\n";
+    if (Tty && N == Total)
+      errs() << "\n";
+  }
+
+private:
+  unsigned Total;
+  bool Enabled;
+  bool Tty;
+  Clock::time_point Start;
+  std::atomic<unsigned> Done{0};
+  unsigned LastDecile = 0;
+};
+
+Expected<std::unique_ptr<tooling::CompilationDatabase>>
+loadCompDb(const ScanOptions &Opts, std::string &Dir) {
+  std::string Err;
+  std::unique_ptr<tooling::CompilationDatabase> DB;
+  if (!Opts.CompDb.empty()) {
+    if (!sys::fs::exists(Opts.CompDb))
+      return fail("cannot load compile database " + Opts.CompDb +
+                  ": no such file");
+    DB = tooling::JSONCompilationDatabase::loadFromFile(
+        Opts.CompDb, Err, tooling::JSONCommandLineSyntax::AutoDetect);
+    Dir = sys::path::parent_path(Opts.CompDb).str();
+    if (!DB)
+      return fail("cannot load compile database " + Opts.CompDb + ": " + Err);
+  } else {
+    std::string File = (Opts.BuildDir + "/compile_commands.json");
+    if (!sys::fs::exists(File))
+      return fail("cannot load compile database: no compile_commands.json in " +
+                  Opts.BuildDir);
+    DB = tooling::JSONCompilationDatabase::loadFromFile(
+        File, Err, tooling::JSONCommandLineSyntax::AutoDetect);
+    Dir = Opts.BuildDir;
+    if (!DB)
+      return fail("cannot load compile database " + File + ": " + Err);
+  }
+  if (DB->getAllFiles().empty())
+    return fail("compile database lists no files");
+  return std::move(DB);
+}
+
+std::string commandText(const tooling::CompileCommand &C) {
+  return C.Directory + "\n" + join(C.CommandLine, " ");
+}
+
+/// Global step on an open store: link, find, write.
+Error globalStep(Store &S, const rules::RuleSet &Rules, ScanResult &R) {
+  auto T0 = Clock::now();
+  Expected<std::vector<StoredFunction>> Fns = S.loadFunctions();
+  if (!Fns)
+    return Fns.takeError();
+  Expected<std::vector<StoredFieldStore>> Stores = S.loadFieldStores();
+  if (!Stores)
+    return Stores.takeError();
+  LockGraph G = buildLockGraph(*Fns, *Stores, Rules);
+  std::vector<Finding> Fs = findAll(G, Rules);
+  if (Error E = S.clearGlobal())
+    return E;
+  if (Error E = S.putResults(G, Fs))
+    return E;
+  R.Functions = Fns->size();
+  R.Stats = G.Stats;
+  R.Classes = G.Classes.size();
+  R.Edges = G.Edges.size();
+  R.Findings = Fs.size();
+  R.GlobalSeconds = secondsSince(T0);
+  return Error::success();
+}
+
+Error fillInfo(Store &S, ScanResult &R) {
+  Expected<std::vector<TURecord>> TUs = S.loadTUs();
+  if (!TUs)
+    return TUs.takeError();
+  R.Info = ScanInfo();
+  for (const TURecord &T : *TUs) {
+    ++R.Info.TUs;
+    if (!T.Ok) {
+      ++R.Info.FailedTUs;
+      R.Info.Failures.push_back({T.File, T.Error});
+    }
+  }
+  return Error::success();
+}
+
+} // namespace
+
+Expected<ScanResult> runScan(const ScanOptions &Opts,
+                             const rules::RuleSet &Rules) {
+  std::string DbDir;
+  auto CDB = loadCompDb(Opts, DbDir);
+  if (!CDB)
+    return CDB.takeError();
+  SmallString<256> Root(Opts.Root.empty() ? DbDir : Opts.Root);
+  if (Root.empty())
+    Root = ".";
+  sys::fs::make_absolute(Root);
+  sys::path::remove_dots(Root, true);
+  {
+    SmallString<256> Real;
+    if (!sys::fs::real_path(Root, Real))
+      Root = Real;
+  }
+
+  // Build into NAME.new; remove it on any failure or signal.
+  std::string Final = Opts.DbPath;
+  std::string New = Final + ".new";
+  sys::fs::remove(New);
+  sys::fs::remove(New + "-journal");
+  sys::RemoveFileOnSignal(New);
+  auto Cleanup = make_scope_exit([&] {
+    sys::fs::remove(New);
+    sys::DontRemoveFileOnSignal(New);
+  });
+  bool Reuse = !Opts.Full && sys::fs::exists(Final);
+  std::unique_ptr<Store> S;
+  if (Reuse) {
+    // Only a database this build can read is worth reusing.
+    Expected<std::unique_ptr<Store>> Old = Store::open(Final, /*ReadOnly=*/true);
+    if (!Old) {
+      consumeError(Old.takeError());
+      Reuse = false;
+    }
+  }
+  if (Reuse) {
+    if (std::error_code EC = sys::fs::copy_file(Final, New))
+      return fail("cannot write " + New + ": " + EC.message());
+    auto O = Store::open(New, /*ReadOnly=*/false);
+    if (!O)
+      return O.takeError();
+    S = std::move(*O);
+  } else {
+    auto C = Store::create(New);
+    if (!C)
+      return C.takeError();
+    S = std::move(*C);
+  }
+  if (Error E = S->db().exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF"))
+    return std::move(E);
+
+  // Which TUs to (re)extract.
+  std::vector<std::string> Files = (*CDB)->getAllFiles();
+  llvm::sort(Files);
+  if (!Opts.Filters.empty())
+    llvm::erase_if(Files, [&](const std::string &F) {
+      return none_of(Opts.Filters,
+                     [&](const std::string &P) { return StringRef(F).contains(P); });
+    });
+  if (Files.empty())
+    return fail("no file of the compile database matches the filter");
+  Expected<std::vector<TURecord>> Stored = S->loadTUs();
+  if (!Stored)
+    return Stored.takeError();
+  StringMap<TURecord> Previous;
+  for (TURecord &T : *Stored)
+    Previous[T.File] = std::move(T);
+
+  FileHashes Hashes;
+  auto Relative = [&](StringRef Path) {
+    SmallString<256> P(Path);
+    sys::path::remove_dots(P, true);
+    StringRef R = P;
+    if (R.starts_with(Root) && R.size() > Root.size() && R[Root.size()] == '/')
+      return R.drop_front(Root.size() + 1).str();
+    return R.str();
+  };
+
+  struct Job {
+    std::string File;
+    tooling::CompileCommand Command;
+  };
+  std::vector<Job> Jobs;
+  ScanResult Result;
+  StringSet<> Current;
+  for (const std::string &F : Files) {
+    std::vector<tooling::CompileCommand> Cmds = (*CDB)->getCompileCommands(F);
+    if (Cmds.empty())
+      continue;
+    tooling::CompileCommand C = Cmds.front();
+    SmallString<256> Abs(C.Filename);
+    if (!sys::path::is_absolute(Abs)) {
+      Abs = C.Directory;
+      sys::path::append(Abs, C.Filename);
+    }
+    std::string Rel = Relative(Abs);
+    Current.insert(Rel);
+    auto It = Previous.find(Rel);
+    if (It != Previous.end() && It->second.Ok &&
+        It->second.Command == commandText(C)) {
+      std::optional<std::string> H =
+          Hashes.tuHash(It->second.Command, It->second.Inputs);
+      if (H && *H == It->second.Hash) {
+        ++Result.Reused;
+        continue;
+      }
+    }
+    C.Filename = Abs.str().str();
+    Jobs.push_back({Rel, std::move(C)});
+  }
+  // TUs that left the build (only when scanning the whole database).
+  if (Opts.Filters.empty())
+    for (auto &KV : Previous)
+      if (!Current.contains(KV.getKey()))
+        if (Error E = S->removeTU(KV.getKey()))
+          return std::move(E);
+
+  auto T0 = Clock::now();
+  std::mutex WriteLock;
+  Error WriteError = Error::success();
+  bool Failed = false;
+  Progress Bar(Jobs.size(), Opts.Progress);
+  CrashRecoveryContext::Enable();
+  {
+    DefaultThreadPool Pool(hardware_concurrency(Opts.Jobs));
+    for (const Job &J : Jobs)
+      Pool.async([&, J] {
+        TUFacts Facts;
+        FirstError Diags;
+        bool Ok = false;
+        auto Start = Clock::now();
+        CrashRecoveryContext CRC;
+        bool Survived = CRC.RunSafely([&] {
+          OneCommand DB(J.Command);
+          tooling::ClangTool Tool(DB, {J.Command.Filename});
+          Tool.clearArgumentsAdjusters();
+          Tool.appendArgumentsAdjuster(tooling::getClangStripOutputAdjuster());
+          Tool.appendArgumentsAdjuster(
+              tooling::getClangStripDependencyFileAdjuster());
+          Tool.appendArgumentsAdjuster(stripKbuildArgs());
+          Tool.appendArgumentsAdjuster(tooling::getClangSyntaxOnlyAdjuster());
+          Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
+              {"-resource-dir", LOCKGRAPH_CLANG_RESOURCE_DIR},
+              tooling::ArgumentInsertPosition::BEGIN));
+          Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
+              {"-w", "-ferror-limit=3"}, tooling::ArgumentInsertPosition::END));
+          Tool.setDiagnosticConsumer(&Diags);
+          Tool.setPrintErrorMessage(false);
+          Factory F(Root.str().str(), Facts);
+          Ok = Tool.run(&F) == 0 && Diags.getNumErrors() == 0;
+        });
+        TURecord Rec;
+        Rec.File = J.File;
+        Rec.Directory = J.Command.Directory;
+        Rec.Command = commandText(J.Command);
+        Rec.ParseSeconds = secondsSince(Start);
+        if (!Survived) {
+          Rec.Ok = false;
+          Rec.Error = "front end crashed";
+        } else if (!Ok) {
+          Rec.Ok = false;
+          Rec.Error = Diags.Message.empty() ? "does not parse" : Diags.Message;
+        } else {
+          Rec.Inputs = Facts.Inputs;
+          std::optional<std::string> H = Hashes.tuHash(Rec.Command, Rec.Inputs);
+          Rec.Hash = H ? *H : "";
+        }
+        {
+          std::lock_guard<std::mutex> G(WriteLock);
+          if (!Failed) {
+            Expected<int64_t> Id = S->putTU(Rec, Rec.Ok ? &Facts : nullptr);
+            if (!Id) {
+              Failed = true;
+              WriteError = Id.takeError();
+            }
+          }
+        }
+        Bar.done(J.File);
+      });
+    Pool.wait();
+  }
+  if (WriteError)
+    return std::move(WriteError);
+  Result.ExtractSeconds = secondsSince(T0);
+
+  if (Error E = S->begin())
+    return std::move(E);
+  if (Error E = globalStep(*S, Rules, Result))
+    return std::move(E);
+  if (Error E = S->setMeta("rules", join(Rules.Files, "\n")))
+    return std::move(E);
+  if (Error E = S->setMeta("root", Root))
+    return std::move(E);
+  if (Error E = S->commit())
+    return std::move(E);
+  if (Error E = fillInfo(*S, Result))
+    return std::move(E);
+  {
+    auto Q = S->db().prepare("PRAGMA quick_check");
+    if (!Q)
+      return Q.takeError();
+    Expected<bool> Row = Q->step();
+    if (!Row)
+      return Row.takeError();
+    if (!*Row || Q->text(0) != "ok")
+      return fail(New + ": database failed its integrity check");
+  }
+  S.reset();
+  if (std::error_code EC = sys::fs::rename(New, Final))
+    return fail("cannot move " + New + " to " + Final + ": " + EC.message());
+  Cleanup.release();
+  sys::DontRemoveFileOnSignal(New);
+  return Result;
+}
+
+Expected<ScanResult> relink(StringRef Path, const rules::RuleSet &Rules) {
+  auto S = Store::open(Path, /*ReadOnly=*/false);
+  if (!S)
+    return S.takeError();
+  ScanResult R;
+  if (Error E = (*S)->begin())
+    return std::move(E);
+  if (Error E = globalStep(**S, Rules, R)) {
+    consumeError((*S)->rollback());
+    return std::move(E);
+  }
+  if (Error E = (*S)->commit())
+    return std::move(E);
+  if (Error E = fillInfo(**S, R))
+    return std::move(E);
+  return R;
+}
+
+} // namespace lockgraph

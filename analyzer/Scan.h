@@ -1,0 +1,62 @@
+//===- Scan.h - Compile database in, SQLite database out --------*- C++ -*-===//
+//
+// The scan pipeline: load the compile database, extract facts from every
+// changed TU in parallel (a TU that fails to parse or crashes the front end
+// is recorded and skipped), run the global step, and move the finished
+// database into place. The database is built as NAME.new and renamed only
+// when complete, so an interrupted or failed scan leaves the old one intact.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOCKGRAPH_ANALYZER_SCAN_H
+#define LOCKGRAPH_ANALYZER_SCAN_H
+
+#include "db/Graph.h"
+#include "db/Report.h"
+#include "rules/Rules.h"
+#include "llvm/Support/Error.h"
+#include <string>
+#include <vector>
+
+namespace lockgraph {
+
+struct ScanOptions {
+  /// Directory holding compile_commands.json (-p), or the file (--compdb).
+  std::string BuildDir;
+  std::string CompDb;
+  std::string DbPath = "lockgraph.db";
+  /// File names are stored relative to this directory; default: the
+  /// compile database's directory.
+  std::string Root;
+  unsigned Jobs = 0;
+  /// Only TUs whose file contains one of these substrings.
+  std::vector<std::string> Filters;
+  /// Re-extract every TU even when its hash is unchanged.
+  bool Full = false;
+  bool Progress = true;
+};
+
+struct ScanResult {
+  ScanInfo Info;
+  unsigned Reused = 0;
+  unsigned Functions = 0;
+  unsigned Findings = 0;
+  GraphStats Stats;
+  unsigned Classes = 0;
+  unsigned Edges = 0;
+  double ExtractSeconds = 0;
+  double GlobalSeconds = 0;
+};
+
+/// Runs a scan. Errors are one-line causes (bad compile database, database
+/// not writable, disk full...); per-TU failures are in the result.
+llvm::Expected<ScanResult> runScan(const ScanOptions &Opts,
+                                   const rules::RuleSet &Rules);
+
+/// The global step alone, over an open read-write database at Path.
+llvm::Expected<ScanResult> relink(llvm::StringRef Path,
+                                  const rules::RuleSet &Rules);
+
+} // namespace lockgraph
+
+#endif

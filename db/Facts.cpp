@@ -1,0 +1,215 @@
+//===- Facts.cpp - JSON form of lowered function bodies -------------------===//
+//
+// Function bodies are stored as one JSON blob per function: compact, readable
+// with SQLite's json functions, and independent of Clang.
+//
+//===----------------------------------------------------------------------===//
+
+#include "db/Facts.h"
+
+using namespace llvm;
+
+namespace lockgraph {
+
+ArgValue ArgValue::integer(int64_t V) {
+  ArgValue A;
+  A.K = Kind::Int;
+  A.Int = V;
+  A.Text = std::to_string(V);
+  return A;
+}
+
+ArgValue ArgValue::string(StringRef S) {
+  ArgValue A;
+  A.K = Kind::String;
+  A.Str = S.str();
+  A.Text = ("\"" + S + "\"").str();
+  return A;
+}
+
+ArgValue ArgValue::param(unsigned I, StringRef Text) {
+  ArgValue A;
+  A.K = Kind::Path;
+  A.R = Root::Param;
+  A.Param = I;
+  A.Text = Text.str();
+  return A;
+}
+
+ArgValue ArgValue::global(StringRef Name) {
+  ArgValue A;
+  A.K = Kind::Path;
+  A.R = Root::Global;
+  A.RootName = Name.str();
+  A.Text = Name.str();
+  return A;
+}
+
+json::Value toJSON(const ArgValue &A) {
+  switch (A.K) {
+  case ArgValue::Kind::Unknown:
+    return nullptr;
+  case ArgValue::Kind::Int:
+    return json::Object{{"i", A.Int}};
+  case ArgValue::Kind::String:
+    return json::Object{{"s", A.Str}};
+  case ArgValue::Kind::Path: {
+    json::Object O;
+    switch (A.R) {
+    case ArgValue::Root::Param:
+      O["p"] = A.Param;
+      break;
+    case ArgValue::Root::Global:
+      O["g"] = A.RootName;
+      break;
+    case ArgValue::Root::Local:
+      O["l"] = A.RootName;
+      break;
+    case ArgValue::Root::None:
+      break;
+    }
+    if (!A.Steps.empty())
+      O["f"] = json::Array(A.Steps);
+    O["t"] = A.Text;
+    return O;
+  }
+  }
+  return nullptr;
+}
+
+bool fromJSON(const json::Value &V, ArgValue &A, json::Path P) {
+  A = ArgValue();
+  if (V.getAsNull())
+    return true;
+  const json::Object *O = V.getAsObject();
+  if (!O) {
+    P.report("expected object or null");
+    return false;
+  }
+  if (auto I = O->getInteger("i")) {
+    A = ArgValue::integer(*I);
+    return true;
+  }
+  if (auto S = O->getString("s")) {
+    A = ArgValue::string(*S);
+    return true;
+  }
+  A.K = ArgValue::Kind::Path;
+  if (auto I = O->getInteger("p")) {
+    A.R = ArgValue::Root::Param;
+    A.Param = *I;
+  } else if (auto G = O->getString("g")) {
+    A.R = ArgValue::Root::Global;
+    A.RootName = G->str();
+  } else if (auto L = O->getString("l")) {
+    A.R = ArgValue::Root::Local;
+    A.RootName = L->str();
+  }
+  if (const json::Array *F = O->getArray("f"))
+    for (const json::Value &S : *F)
+      if (auto Str = S.getAsString())
+        A.Steps.push_back(Str->str());
+  if (auto T = O->getString("t"))
+    A.Text = T->str();
+  return true;
+}
+
+static json::Value eventToJSON(const CallEvent &E) {
+  json::Object O{{"l", E.Line}, {"c", E.Col}};
+  if (!E.Callee.empty())
+    O["f"] = E.Callee;
+  if (!E.Via.empty())
+    O["v"] = E.Via;
+  if (E.Cleanup)
+    O["d"] = true;
+  json::Array Args;
+  for (const ArgValue &A : E.Args)
+    Args.push_back(toJSON(A));
+  O["a"] = std::move(Args);
+  return O;
+}
+
+json::Value FunctionFacts::bodyToJSON() const {
+  json::Array Bs;
+  for (const Block &B : Blocks) {
+    json::Array Es;
+    for (const CallEvent &E : B.Events)
+      Es.push_back(eventToJSON(E));
+    json::Object O{{"e", std::move(Es)}, {"s", json::Array(B.Succs)}};
+    if (B.CondEvent >= 0)
+      O["c"] = json::Array{B.CondBlock, B.CondEvent, B.TrueIsNonzero};
+    if (B.RetEvent >= 0)
+      O["r"] = json::Array{B.RetBlock, B.RetEvent, B.RetNonzeroIsSuccess};
+    Bs.push_back(std::move(O));
+  }
+  return json::Object{{"entry", Entry},
+                      {"exit", Exit},
+                      {"params", json::Array(Params)},
+                      {"blocks", std::move(Bs)}};
+}
+
+Error FunctionFacts::bodyFromJSON(const json::Value &V) {
+  auto Bad = [&](const char *What) {
+    return createStringError(inconvertibleErrorCode(),
+                             "malformed body of %s: %s", Key.c_str(), What);
+  };
+  const json::Object *O = V.getAsObject();
+  if (!O)
+    return Bad("not an object");
+  Entry = O->getInteger("entry").value_or(0);
+  Exit = O->getInteger("exit").value_or(0);
+  Params.clear();
+  if (const json::Array *Ps = O->getArray("params"))
+    for (const json::Value &P : *Ps)
+      Params.push_back(P.getAsString().value_or("").str());
+  Blocks.clear();
+  const json::Array *Bs = O->getArray("blocks");
+  if (!Bs)
+    return Bad("no blocks");
+  for (const json::Value &BV : *Bs) {
+    const json::Object *BO = BV.getAsObject();
+    if (!BO)
+      return Bad("block is not an object");
+    Block B;
+    if (const json::Array *Es = BO->getArray("e"))
+      for (const json::Value &EV : *Es) {
+        const json::Object *EO = EV.getAsObject();
+        if (!EO)
+          return Bad("event is not an object");
+        CallEvent E;
+        E.Line = EO->getInteger("l").value_or(0);
+        E.Col = EO->getInteger("c").value_or(0);
+        E.Callee = EO->getString("f").value_or("").str();
+        E.Via = EO->getString("v").value_or("").str();
+        E.Cleanup = EO->getBoolean("d").value_or(false);
+        if (const json::Array *As = EO->getArray("a"))
+          for (const json::Value &AV : *As) {
+            ArgValue A;
+            json::Path::Root R;
+            if (!fromJSON(AV, A, R))
+              return Bad("bad argument");
+            E.Args.push_back(std::move(A));
+          }
+        B.Events.push_back(std::move(E));
+      }
+    if (const json::Array *Ss = BO->getArray("s"))
+      for (const json::Value &S : *Ss)
+        B.Succs.push_back(S.getAsInteger().value_or(-1));
+    if (const json::Array *C = BO->getArray("c"); C && C->size() == 3) {
+      B.CondBlock = (*C)[0].getAsInteger().value_or(-1);
+      B.CondEvent = (*C)[1].getAsInteger().value_or(-1);
+      B.TrueIsNonzero = (*C)[2].getAsBoolean().value_or(true);
+    }
+    if (const json::Array *R = BO->getArray("r"); R && R->size() == 3) {
+      B.RetBlock = (*R)[0].getAsInteger().value_or(-1);
+      B.RetEvent = (*R)[1].getAsInteger().value_or(-1);
+      B.RetNonzeroIsSuccess = (*R)[2].getAsBoolean().value_or(true);
+    }
+    Blocks.push_back(std::move(B));
+  }
+  if (Entry >= Blocks.size() || Exit >= Blocks.size())
+    return Bad("entry or exit out of range");
+  return Error::success();
+}
+
+} // namespace lockgraph

@@ -1,0 +1,313 @@
+//===- Findings.cpp - Cycles and rule violations in the lock graph --------===//
+//
+// Inversions. The class graph keeps, per ordered pair of classes, the
+// strongest edge (held exclusively beats held for read; acquired
+// non-recursively beats recursive read), then the shortest witness. Regions
+// and contexts are not locks and take no part. Within each strongly
+// connected component, every edge u->v is closed into a cycle by the
+// shortest path v->..->u (BFS); the cycle is rotated to start at its
+// smallest class, so each cycle is reported once, not once per rotation.
+// Lockdep's rule for recursive readers drops cycles that are not strong:
+// a lock acquired as recursive reader on the way in and held as a reader on
+// the way out breaks the cycle.
+//
+// Ranks start at 100 and lose points for long chains, indirect hops and
+// read-side participation; a self-deadlock on the very same expression
+// gains. Ids hash the kind, the rule and the classes only, so they survive
+// line changes and unrelated edits.
+//
+//===----------------------------------------------------------------------===//
+
+#include "db/Findings.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/xxhash.h"
+#include <deque>
+#include <map>
+#include <set>
+
+using namespace llvm;
+
+namespace lockgraph {
+
+const char *kindName(FindingKind K) {
+  switch (K) {
+  case FindingKind::Inversion:
+    return "inversion";
+  case FindingKind::SelfDeadlock:
+    return "self-deadlock";
+  case FindingKind::ForbiddenNesting:
+    return "forbidden-nesting";
+  case FindingKind::OrderViolation:
+    return "order-violation";
+  }
+  return "inversion";
+}
+
+StringRef baseClass(StringRef Class) {
+  size_t Slash = Class.rfind('/');
+  if (Slash == StringRef::npos || Slash + 1 == Class.size())
+    return Class;
+  StringRef Sub = Class.drop_front(Slash + 1);
+  return all_of(Sub, isDigit) ? Class.take_front(Slash) : Class;
+}
+
+std::string findingId(FindingKind K, StringRef Rule, ArrayRef<std::string> Locks) {
+  std::string Key = std::string(kindName(K)) + "\n" + Rule.str();
+  for (const std::string &L : Locks)
+    Key += "\n" + L;
+  return "LG-" + utohexstr(xxh3_64bits(Key), /*LowerCase=*/true, 12);
+}
+
+static unsigned hops(const Edge &E) { return E.Chain.size(); }
+
+/// Orders witnesses: shorter chain, then file, then line.
+static bool shorter(const Edge &A, const Edge &B) {
+  return std::make_tuple(hops(A), A.File, A.Chain.empty() ? 0 : A.Chain[0].Line,
+                         A.HeldLine) <
+         std::make_tuple(hops(B), B.File, B.Chain.empty() ? 0 : B.Chain[0].Line,
+                         B.HeldLine);
+}
+
+static int strength(const Edge &E) {
+  return (E.HeldMode == rules::Mode::Exclusive ? 2 : 0) +
+         (E.AcquiredMode != rules::Mode::RecursiveRead ? 1 : 0);
+}
+
+static bool isLockFlavor(StringRef Flavor) {
+  return Flavor != "region" && Flavor != "context";
+}
+
+static int rankOf(ArrayRef<size_t> Edges, const LockGraph &G) {
+  int Rank = 100;
+  for (size_t I : Edges) {
+    const Edge &E = G.Edges[I];
+    Rank -= 2 * (int(hops(E)) - 1);
+    Rank -= 5 * int(E.indirectHops());
+    if (E.HeldMode != rules::Mode::Exclusive ||
+        E.AcquiredMode != rules::Mode::Exclusive)
+      Rank -= 5;
+  }
+  return std::max(Rank, 0);
+}
+
+std::vector<Finding> findInversions(const LockGraph &G) {
+  // Best edge per ordered class pair.
+  std::map<std::pair<std::string, std::string>, size_t> Best;
+  for (size_t I = 0; I < G.Edges.size(); ++I) {
+    const Edge &E = G.Edges[I];
+    if (E.Held == E.Acquired || !isLockFlavor(E.HeldFlavor) ||
+        !isLockFlavor(E.AcquiredFlavor))
+      continue;
+    auto [It, New] = Best.try_emplace({E.Held, E.Acquired}, I);
+    if (New)
+      continue;
+    const Edge &Old = G.Edges[It->second];
+    if (strength(E) > strength(Old) ||
+        (strength(E) == strength(Old) && shorter(E, Old)))
+      It->second = I;
+  }
+  std::map<std::string, std::vector<std::string>> Succ;
+  for (auto &[K, I] : Best)
+    Succ[K.first].push_back(K.second);
+
+  // Tarjan SCC ids (recursive: class graphs are small).
+  std::map<std::string, int> Index, Low, Comp;
+  std::vector<std::string> Stack;
+  std::set<std::string> OnStack;
+  int Counter = 0, NComp = 0;
+  std::function<void(const std::string &)> Visit = [&](const std::string &V) {
+    Index[V] = Low[V] = Counter++;
+    Stack.push_back(V);
+    OnStack.insert(V);
+    for (const std::string &W : Succ[V]) {
+      if (!Index.count(W)) {
+        Visit(W);
+        Low[V] = std::min(Low[V], Low[W]);
+      } else if (OnStack.count(W)) {
+        Low[V] = std::min(Low[V], Index[W]);
+      }
+    }
+    if (Low[V] == Index[V]) {
+      std::string W;
+      do {
+        W = Stack.back();
+        Stack.pop_back();
+        OnStack.erase(W);
+        Comp[W] = NComp;
+      } while (W != V);
+      ++NComp;
+    }
+  };
+  for (auto &[V, _] : Succ)
+    if (!Index.count(V))
+      Visit(V);
+
+  std::set<std::vector<std::string>> Seen;
+  std::vector<Finding> Out;
+  for (auto &[K, EdgeIdx] : Best) {
+    const std::string &U = K.first, &V = K.second;
+    if (Comp[U] != Comp[V])
+      continue;
+    // Shortest path V -> U inside the component.
+    std::map<std::string, std::string> Parent;
+    std::deque<std::string> Q{V};
+    Parent[V] = V;
+    while (!Q.empty() && !Parent.count(U)) {
+      std::string X = Q.front();
+      Q.pop_front();
+      for (const std::string &Y : Succ[X])
+        if (Comp[Y] == Comp[U] && !Parent.count(Y)) {
+          Parent[Y] = X;
+          Q.push_back(Y);
+        }
+    }
+    if (!Parent.count(U))
+      continue;
+    std::vector<std::string> Path{U};
+    for (std::string X = U; X != V; X = Parent[X])
+      Path.push_back(Parent[X]);
+    // Path is U, ..., V reversed: U <- ... <- V. Cycle: U -> V -> ... -> U.
+    std::vector<std::string> Cycle{U};
+    for (size_t I = Path.size(); I-- > 1;)
+      Cycle.push_back(Path[I]);
+    auto Min = std::min_element(Cycle.begin(), Cycle.end());
+    std::rotate(Cycle.begin(), Min, Cycle.end());
+    if (!Seen.insert(Cycle).second)
+      continue;
+    std::vector<size_t> Edges;
+    for (size_t I = 0; I < Cycle.size(); ++I)
+      Edges.push_back(Best[{Cycle[I], Cycle[(I + 1) % Cycle.size()]}]);
+    bool Strong = true;
+    for (size_t I = 0; I < Edges.size(); ++I) {
+      const Edge &In = G.Edges[Edges[I]];
+      const Edge &Out = G.Edges[Edges[(I + 1) % Edges.size()]];
+      if (In.AcquiredMode == rules::Mode::RecursiveRead &&
+          Out.HeldMode != rules::Mode::Exclusive)
+        Strong = false;
+    }
+    if (!Strong)
+      continue;
+    Finding F;
+    F.Kind = FindingKind::Inversion;
+    F.Locks = Cycle;
+    F.Edges = Edges;
+    F.Id = findingId(F.Kind, "", F.Locks);
+    F.Rank = rankOf(F.Edges, G);
+    F.Message = "possible circular locking dependency: " + join(Cycle, " -> ") +
+                " -> " + Cycle.front();
+    Out.push_back(std::move(F));
+  }
+  return Out;
+}
+
+std::vector<Finding> findSelfDeadlocks(const LockGraph &G) {
+  std::map<std::string, size_t> Best;
+  for (size_t I = 0; I < G.Edges.size(); ++I) {
+    const Edge &E = G.Edges[I];
+    if (E.Held != E.Acquired || !isLockFlavor(E.HeldFlavor))
+      continue;
+    if (E.AcquiredMode == rules::Mode::RecursiveRead &&
+        E.HeldMode != rules::Mode::Exclusive)
+      continue; // recursive readers may nest
+    auto [It, New] = Best.try_emplace(E.Held, I);
+    if (!New && (E.SameInstance > G.Edges[It->second].SameInstance ||
+                 (E.SameInstance == G.Edges[It->second].SameInstance &&
+                  shorter(E, G.Edges[It->second]))))
+      It->second = I;
+  }
+  std::vector<Finding> Out;
+  for (auto &[Class, I] : Best) {
+    Finding F;
+    F.Kind = FindingKind::SelfDeadlock;
+    F.Locks = {Class};
+    F.Edges = {I};
+    F.Id = findingId(F.Kind, "", F.Locks);
+    F.Rank = rankOf(F.Edges, G) + (G.Edges[I].SameInstance ? 10 : -10);
+    F.Message = "possible recursive locking: " + Class +
+                " acquired while already held" +
+                (G.Edges[I].SameInstance ? " (same expression)" : "");
+    Out.push_back(std::move(F));
+  }
+  return Out;
+}
+
+std::vector<Finding> findForbiddenNestings(const LockGraph &G,
+                                           const rules::RuleSet &Rules) {
+  std::map<std::tuple<std::string, std::string, std::string>, size_t> Best;
+  std::map<std::string, const rules::ForbiddenNesting *> ByName;
+  for (const rules::ForbiddenNesting &N : Rules.Nestings) {
+    ByName[N.Name] = &N;
+    for (size_t I = 0; I < G.Edges.size(); ++I) {
+      const Edge &E = G.Edges[I];
+      if (!N.Outer.matches(baseClass(E.Held), E.HeldFlavor, E.HeldTags) ||
+          !N.Inner.matches(baseClass(E.Acquired), E.AcquiredFlavor,
+                           E.AcquiredTags))
+        continue;
+      auto [It, New] = Best.try_emplace({N.Name, E.Held, E.Acquired}, I);
+      if (!New && shorter(E, G.Edges[It->second]))
+        It->second = I;
+    }
+  }
+  std::vector<Finding> Out;
+  for (auto &[K, I] : Best) {
+    const auto &[Rule, Held, Acquired] = K;
+    Finding F;
+    F.Kind = FindingKind::ForbiddenNesting;
+    F.Rule = Rule;
+    F.Locks = {Held, Acquired};
+    F.Edges = {I};
+    F.Id = findingId(F.Kind, Rule, F.Locks);
+    F.Rank = rankOf(F.Edges, G);
+    const rules::ForbiddenNesting &N = *ByName[Rule];
+    F.Message = (N.Message.empty() ? "forbidden nesting" : N.Message) + ": " +
+                Acquired + " acquired while " + Held + " is held";
+    Out.push_back(std::move(F));
+  }
+  return Out;
+}
+
+std::vector<Finding> findOrderViolations(const LockGraph &G,
+                                         const rules::RuleSet &Rules) {
+  std::vector<Finding> Out;
+  for (const rules::Order &O : Rules.Orders) {
+    std::map<std::pair<std::string, std::string>, size_t> Best;
+    for (size_t I = 0; I < G.Edges.size(); ++I) {
+      const Edge &E = G.Edges[I];
+      if (baseClass(E.Held) != O.After || baseClass(E.Acquired) != O.Before)
+        continue;
+      auto [It, New] = Best.try_emplace({E.Held, E.Acquired}, I);
+      if (!New && shorter(E, G.Edges[It->second]))
+        It->second = I;
+    }
+    for (auto &[K, I] : Best) {
+      Finding F;
+      F.Kind = FindingKind::OrderViolation;
+      F.Rule = O.Name;
+      F.Locks = {K.first, K.second};
+      F.Edges = {I};
+      F.Id = findingId(F.Kind, O.Name, F.Locks);
+      F.Rank = rankOf(F.Edges, G);
+      F.Message = (O.Message.empty() ? "documented order violated" : O.Message) +
+                  ": " + O.Before + " must be taken before " + O.After;
+      Out.push_back(std::move(F));
+    }
+  }
+  return Out;
+}
+
+std::vector<Finding> findAll(const LockGraph &G, const rules::RuleSet &Rules) {
+  std::vector<Finding> All = findInversions(G);
+  for (auto *Fn : {&findSelfDeadlocks})
+    for (Finding &F : Fn(G))
+      All.push_back(std::move(F));
+  for (auto *Fn : {&findForbiddenNestings, &findOrderViolations})
+    for (Finding &F : Fn(G, Rules))
+      All.push_back(std::move(F));
+  llvm::sort(All, [](const Finding &A, const Finding &B) {
+    return std::make_tuple(-A.Rank, A.Id) < std::make_tuple(-B.Rank, B.Id);
+  });
+  return All;
+}
+
+} // namespace lockgraph

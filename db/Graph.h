@@ -1,0 +1,92 @@
+//===- Graph.h - The lock graph and findings, in memory ---------*- C++ -*-===//
+//
+// What the global step produces: lock-class edges with their witnesses, and
+// the findings over them. Store writes them, Report reads them back.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOCKGRAPH_DB_GRAPH_H
+#define LOCKGRAPH_DB_GRAPH_H
+
+#include "rules/Rules.h"
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lockgraph {
+
+/// "write", "read" or "recursive-read", as reports spell modes.
+const char *modeLabel(rules::Mode M);
+
+/// One step of a static call chain.
+struct Hop {
+  std::string Function;
+  std::string File;
+  unsigned Line = 0;
+  /// The function-pointer field this hop was reached through, if any.
+  std::string Via;
+  /// On the last hop: the lock API called there.
+  std::string Api;
+};
+
+/// Held class -> acquired class, with the witness: in Function, Held was
+/// taken at HeldLine and Chain leads from Function to the acquisition.
+struct Edge {
+  std::string Held;
+  std::string Acquired;
+  rules::Mode HeldMode = rules::Mode::Exclusive;
+  rules::Mode AcquiredMode = rules::Mode::Exclusive;
+  std::string HeldFlavor;
+  std::string AcquiredFlavor;
+  std::vector<std::string> HeldTags;
+  std::vector<std::string> AcquiredTags;
+  /// The held lock was taken with a trylock.
+  bool HeldTry = false;
+  /// Interrupt state the held lock's acquisition set.
+  std::string HeldIrq = "none";
+  int64_t FunctionId = 0;
+  std::string Function;
+  std::string File;
+  unsigned HeldLine = 0;
+  std::vector<Hop> Chain;
+  bool SameInstance = false;
+
+  unsigned indirectHops() const;
+};
+
+struct GraphStats {
+  unsigned Functions = 0;
+  unsigned Calls = 0;
+  unsigned IndirectCalls = 0;
+  unsigned UnresolvedIndirectCalls = 0;
+  unsigned UnresolvedLocks = 0;
+  unsigned LockEvents = 0;
+};
+
+struct LockGraph {
+  std::vector<Edge> Edges;
+  /// Class name -> flavor.
+  std::map<std::string, std::string> Classes;
+  GraphStats Stats;
+};
+
+enum class FindingKind { Inversion, SelfDeadlock, ForbiddenNesting, OrderViolation };
+const char *kindName(FindingKind K);
+
+struct Finding {
+  /// Stable: a hash of the kind, rule and classes, independent of lines.
+  std::string Id;
+  FindingKind Kind = FindingKind::Inversion;
+  std::string Rule;
+  /// Higher is more likely real.
+  int Rank = 0;
+  std::vector<std::string> Locks;
+  std::string Message;
+  /// Indices into LockGraph::Edges, in cycle order for inversions.
+  std::vector<size_t> Edges;
+};
+
+} // namespace lockgraph
+
+#endif

@@ -1,0 +1,866 @@
+//===- Link.cpp - The global step: facts to lock graph --------------------===//
+//
+// Algorithm.
+//
+// 1. Linking. External functions are found by name, static ones by name and
+//    file within their TU. A call through a struct field ("via") resolves to
+//    every function stored into that field anywhere. Calls to functions the
+//    rules name (mutex_lock, copy_from_user, ...) are lock events, not calls,
+//    even when the tree also has their bodies.
+//
+// 2. Lock references. A lock argument's access path is reduced to a class:
+//    trailing members of lock types (spinlock.rlock, mutex.dep_map) are
+//    stripped, the last remaining member step names the class
+//    ("kioctx.ring_lock"), a global names itself, and a bare parameter stays
+//    symbolic (Param i) until a caller instantiates it. Rule aliases and
+//    lockdep names picked from lockdep_init_map() calls are applied.
+//
+// 3. Summaries, bottom-up over the call graph's SCCs (Tarjan), iterating
+//    each recursive SCC to a fixpoint. For each function a may-held dataflow
+//    over its CFG (union at joins) gives the held set at every call. The
+//    summary records what the function may acquire (each entry linked to the
+//    callee entry it came from, so witnesses are rebuilt by following links,
+//    always towards a strictly shorter chain), what it returns holding, what
+//    it releases without having taken, what it try-acquires as its return
+//    value, and edges whose ends are still parameters.
+//
+// 4. Edges. Every acquisition (direct, or from a callee summary) made while
+//    some lock is held yields an edge held -> acquired, unless the
+//    acquisition is a trylock or either side is a context (pagefault
+//    disabled). Per (held, acquired, modes, tags) the shortest witness is
+//    kept; ties go to the smaller file and line, so output is deterministic.
+//
+//===----------------------------------------------------------------------===//
+
+#include "db/Link.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/StringSaver.h"
+#include <deque>
+#include <tuple>
+
+using namespace llvm;
+
+namespace lockgraph {
+
+const char *modeLabel(rules::Mode M) {
+  switch (M) {
+  case rules::Mode::Exclusive:
+    return "write";
+  case rules::Mode::Shared:
+    return "read";
+  case rules::Mode::RecursiveRead:
+    return "recursive-read";
+  }
+  return "write";
+}
+
+unsigned Edge::indirectHops() const {
+  return count_if(Chain, [](const Hop &H) { return !H.Via.empty(); });
+}
+
+namespace {
+
+/// A lock as the dataflow sees it: a class, or a parameter of the function
+/// being analysed.
+struct LockRef {
+  enum Kind : uint8_t { Unknown, Class, Param } K = Unknown;
+  unsigned Index = 0; // Param: parameter index
+  StringRef Name;     // Class: canonical class name
+  StringRef Instance; // source spelling, for same-instance checks
+
+  bool valid() const { return K != Unknown; }
+  bool operator==(const LockRef &O) const {
+    return K == O.K && Index == O.Index && Name == O.Name;
+  }
+};
+
+/// A subclass: a constant, or a parameter to instantiate.
+struct SubRef {
+  int64_t Value = 0;
+  int Param = -1;
+  bool operator==(const SubRef &O) const {
+    return Value == O.Value && Param == O.Param;
+  }
+};
+
+/// Everything about one acquisition but where it happened.
+struct LockInfo {
+  LockRef Lock;
+  SubRef Sub;
+  rules::Mode M = rules::Mode::Exclusive;
+  bool Try = false;
+  rules::Irq Irq = rules::Irq::None;
+  const rules::Api *Api = nullptr;
+};
+
+struct HeldEntry {
+  LockInfo L;
+  unsigned Line = 0;
+};
+
+struct AcqEntry {
+  LockInfo L;
+  unsigned Line = 0;
+  int LinkFn = -1;
+  int LinkIdx = -1;
+  StringRef Via;
+  unsigned Depth = 1;
+};
+
+/// An edge with a parameter at one end, kept for the callers.
+struct PEdge {
+  HeldEntry H;
+  AcqEntry A;
+  int Fn = -1;
+};
+
+struct TryRet {
+  LockInfo L;
+  bool SuccessNonzero = true;
+};
+
+struct Summary {
+  std::vector<AcqEntry> Acqs;
+  StringMap<unsigned> AcqIndex;
+  std::vector<HeldEntry> ExitHeld;
+  std::vector<LockRef> Released;
+  std::vector<TryRet> TryRets;
+  std::vector<PEdge> PEdges;
+  StringSet<> Keys; // dedupe of ExitHeld/Released/TryRets/PEdges
+};
+
+struct Pending {
+  unsigned Event;
+  HeldEntry H;
+  bool SuccessNonzero;
+};
+
+struct State {
+  bool Reached = false;
+  SmallVector<HeldEntry, 4> Held;
+  SmallVector<Pending, 1> Pend;
+};
+
+struct Function {
+  const StoredFunction *S;
+  /// Per block, per event: resolved targets (function indices) or none.
+  std::vector<std::vector<SmallVector<int, 1>>> Targets;
+  std::vector<std::vector<const rules::Api *>> Apis;
+  DenseSet<unsigned> Tested;
+  Summary Sum;
+};
+
+unsigned eventId(unsigned Block, unsigned Index) {
+  return (Block << 16) | Index;
+}
+
+class Linker {
+public:
+  Linker(const std::vector<StoredFunction> &Fns,
+         const std::vector<StoredFieldStore> &Stores,
+         const rules::RuleSet &Rules)
+      : Rules(Rules), Saver(Alloc) {
+    for (const StoredFunction &F : Fns)
+      Functions.push_back(Function{&F, {}, {}, {}, {}});
+    index(Stores);
+  }
+
+  LockGraph run();
+
+private:
+  // Setup.
+  void index(const std::vector<StoredFieldStore> &Stores);
+  int lookup(int64_t TU, StringRef Key) const;
+  void collectNames();
+  std::vector<std::vector<int>> sccs() const;
+
+  // Locks.
+  StringRef className(StringRef Raw);
+  LockRef normalize(const ArgValue &A);
+  SubRef subOf(const ArgValue &A) const;
+  LockRef instantiate(const LockRef &R, ArrayRef<ArgValue> Args);
+  LockInfo instantiate(const LockInfo &L, ArrayRef<ArgValue> Args);
+  std::string key(const LockRef &R) const;
+  std::string key(const LockInfo &L) const;
+  std::string fullName(const LockInfo &L) const;
+
+  // Dataflow.
+  void analyze(int Fn, bool &Changed);
+  void transfer(int Fn, unsigned B, State &S, bool Record, bool &Changed);
+  void event(int Fn, unsigned B, unsigned I, State &S, bool Record,
+             bool &Changed);
+  void apiEvent(int Fn, const CallEvent &E, const rules::Api &R, unsigned Id,
+                State &S, bool Record, bool &Changed);
+  void hold(int Fn, State &S, const LockInfo &L, unsigned Line, unsigned Id,
+            bool SuccessNonzero);
+  void release(int Fn, State &S, const LockRef &R, bool Record, bool &Changed);
+  bool suppressed(const State &S, const LockInfo &L) const;
+  void addAcq(int Fn, const AcqEntry &A, bool &Changed);
+  void emitEdge(int Fn, const HeldEntry &H, const AcqEntry &A, int WitnessFn,
+                bool Record, bool &Changed);
+  static bool join(State &Into, const State &From);
+
+  // Output.
+  std::vector<Hop> chain(int Fn, const AcqEntry &A) const;
+
+  const rules::RuleSet &Rules;
+  BumpPtrAllocator Alloc;
+  UniqueStringSaver Saver;
+  std::vector<Function> Functions;
+  StringMap<int> Extern;
+  std::map<std::pair<int64_t, std::string>, int> Static;
+  StringMap<std::vector<std::pair<int, std::string>>> FieldTargets;
+  StringMap<std::string> LockdepNames;
+  StringMap<StringRef> ClassCache;
+
+  struct Witness {
+    int Fn;
+    HeldEntry H;
+    AcqEntry A;
+    int AcqFn; // function whose summary holds A (for chain rebuild)
+  };
+  std::map<std::string, Witness> Edges;
+  std::map<std::string, std::string> ClassFlavor;
+  GraphStats Stats;
+};
+
+void Linker::index(const std::vector<StoredFieldStore> &Stores) {
+  for (int I = 0, N = Functions.size(); I < N; ++I) {
+    const StoredFunction &F = *Functions[I].S;
+    if (F.Facts.IsStatic)
+      Static.try_emplace({F.TU, F.Facts.Key}, I);
+    else
+      Extern.try_emplace(F.Facts.Key, I);
+  }
+  for (const StoredFieldStore &S : Stores) {
+    int Fn = lookup(S.TU, S.Store.Function);
+    if (Fn < 0)
+      continue;
+    auto &V = FieldTargets[S.Store.Field];
+    if (!is_contained(V, std::make_pair(Fn, std::string())))
+      V.push_back({Fn, std::string()});
+  }
+  for (auto &KV : FieldTargets)
+    sort(KV.second);
+
+  for (Function &F : Functions) {
+    const FunctionFacts &FF = F.S->Facts;
+    F.Targets.resize(FF.Blocks.size());
+    F.Apis.resize(FF.Blocks.size());
+    for (unsigned B = 0; B < FF.Blocks.size(); ++B) {
+      const Block &Bl = FF.Blocks[B];
+      F.Targets[B].resize(Bl.Events.size());
+      F.Apis[B].resize(Bl.Events.size());
+      if (Bl.CondEvent >= 0)
+        F.Tested.insert(eventId(Bl.CondBlock, Bl.CondEvent));
+      if (Bl.RetEvent >= 0)
+        F.Tested.insert(eventId(Bl.RetBlock, Bl.RetEvent));
+      for (unsigned I = 0; I < Bl.Events.size(); ++I) {
+        const CallEvent &E = Bl.Events[I];
+        ++Stats.Calls;
+        if (!E.Via.empty()) {
+          ++Stats.IndirectCalls;
+          auto It = FieldTargets.find(E.Via);
+          if (It == FieldTargets.end()) {
+            ++Stats.UnresolvedIndirectCalls;
+            continue;
+          }
+          for (auto &T : It->second)
+            F.Targets[B][I].push_back(T.first);
+          continue;
+        }
+        StringRef Name = StringRef(E.Callee).split('@').first;
+        if (const rules::Api *R = Rules.api(Name)) {
+          F.Apis[B][I] = R;
+          continue;
+        }
+        int T = lookup(F.S->TU, E.Callee);
+        if (T >= 0)
+          F.Targets[B][I].push_back(T);
+      }
+    }
+  }
+}
+
+int Linker::lookup(int64_t TU, StringRef Key) const {
+  if (Key.contains('@')) {
+    auto It = Static.find({TU, Key.str()});
+    return It == Static.end() ? -1 : It->second;
+  }
+  auto It = Extern.find(Key);
+  return It == Extern.end() ? -1 : It->second;
+}
+
+/// Lockdep names: lockdep_init_map(&j->j_trans_commit_map, "jbd2_handle",..)
+/// renames class journal_s.j_trans_commit_map to jbd2_handle.
+void Linker::collectNames() {
+  for (const Function &F : Functions)
+    for (const Block &B : F.S->Facts.Blocks)
+      for (const CallEvent &E : B.Events) {
+        if (E.Callee.empty())
+          continue;
+        const rules::NameApi *N =
+            Rules.nameApi(StringRef(E.Callee).split('@').first);
+        if (!N || N->Arg >= (int)E.Args.size() ||
+            N->NameArg >= (int)E.Args.size())
+          continue;
+        const ArgValue &Name = E.Args[N->NameArg];
+        if (Name.K != ArgValue::Kind::String || Name.Str.empty())
+          continue;
+        LockRef R = normalize(E.Args[N->Arg]);
+        if (R.K == LockRef::Class)
+          LockdepNames.try_emplace(R.Name, Name.Str);
+      }
+  ClassCache.clear();
+}
+
+StringRef Linker::className(StringRef Raw) {
+  auto It = ClassCache.find(Raw);
+  if (It != ClassCache.end())
+    return It->second;
+  StringRef C = Rules.canonical(Raw);
+  auto N = LockdepNames.find(C);
+  StringRef Out = Saver.save(N != LockdepNames.end() ? StringRef(N->second) : C);
+  ClassCache[Raw] = Out;
+  return Out;
+}
+
+LockRef Linker::normalize(const ArgValue &A) {
+  LockRef R;
+  if (!A.isPath())
+    return R;
+  size_t N = A.Steps.size();
+  while (N > 0 && Rules.LockTypes.count(StringRef(A.Steps[N - 1]).split('.').first))
+    --N;
+  R.Instance = Saver.save(A.Text);
+  if (N > 0) {
+    R.K = LockRef::Class;
+    R.Name = className(A.Steps[N - 1]);
+    return R;
+  }
+  if (A.R == ArgValue::Root::Param) {
+    R.K = LockRef::Param;
+    R.Index = A.Param;
+  } else if (A.R == ArgValue::Root::Global) {
+    R.K = LockRef::Class;
+    R.Name = className(A.RootName);
+  }
+  return R;
+}
+
+SubRef Linker::subOf(const ArgValue &A) const {
+  SubRef S;
+  if (A.K == ArgValue::Kind::Int)
+    S.Value = A.Int;
+  else if (A.isPath() && A.R == ArgValue::Root::Param && A.Steps.empty())
+    S.Param = A.Param;
+  return S;
+}
+
+LockRef Linker::instantiate(const LockRef &R, ArrayRef<ArgValue> Args) {
+  if (R.K != LockRef::Param)
+    return R;
+  if (R.Index >= Args.size())
+    return LockRef();
+  return normalize(Args[R.Index]);
+}
+
+LockInfo Linker::instantiate(const LockInfo &L, ArrayRef<ArgValue> Args) {
+  LockInfo Out = L;
+  Out.Lock = instantiate(L.Lock, Args);
+  if (L.Sub.Param >= 0)
+    Out.Sub = L.Sub.Param < (int)Args.size() ? subOf(Args[L.Sub.Param])
+                                             : SubRef();
+  return Out;
+}
+
+std::string Linker::key(const LockRef &R) const {
+  switch (R.K) {
+  case LockRef::Class:
+    return R.Name.str();
+  case LockRef::Param:
+    return "$" + std::to_string(R.Index);
+  case LockRef::Unknown:
+    break;
+  }
+  return "?";
+}
+
+std::string Linker::key(const LockInfo &L) const {
+  std::string K = key(L.Lock);
+  if (L.Sub.Param >= 0)
+    K += "/$" + std::to_string(L.Sub.Param);
+  else if (L.Sub.Value)
+    K += "/" + std::to_string(L.Sub.Value);
+  K += L.M == rules::Mode::Exclusive ? ":w" : L.M == rules::Mode::Shared ? ":r" : ":rr";
+  return K;
+}
+
+std::string Linker::fullName(const LockInfo &L) const {
+  std::string N = L.Lock.Name.str();
+  if (L.Sub.Param < 0 && L.Sub.Value)
+    N += "/" + std::to_string(L.Sub.Value);
+  return N;
+}
+
+static StringRef flavorOf(const LockInfo &L) {
+  return L.Api ? StringRef(L.Api->Flavor) : StringRef();
+}
+
+bool Linker::suppressed(const State &S, const LockInfo &L) const {
+  if (!L.Api || L.Api->UnlessHeld.empty())
+    return false;
+  for (const HeldEntry &H : S.Held)
+    if (H.L.Lock.K == LockRef::Class && is_contained(L.Api->UnlessHeld, H.L.Lock.Name))
+      return true;
+  return false;
+}
+
+void Linker::addAcq(int Fn, const AcqEntry &A, bool &Changed) {
+  Summary &Sum = Functions[Fn].Sum;
+  std::string K = key(A.L);
+  if (A.L.Try)
+    K += ":try";
+  if (A.L.Api)
+    for (const std::string &T : A.L.Api->Tags)
+      K += "#" + T;
+  auto [It, New] = Sum.AcqIndex.try_emplace(K, Sum.Acqs.size());
+  if (New) {
+    Sum.Acqs.push_back(A);
+    Changed = true;
+    return;
+  }
+  AcqEntry &Old = Sum.Acqs[It->second];
+  if (A.Depth < Old.Depth) {
+    Old = A;
+    Changed = true;
+  }
+}
+
+void Linker::emitEdge(int Fn, const HeldEntry &H, const AcqEntry &A,
+                      int WitnessFn, bool Record, bool &Changed) {
+  if (!Record || A.L.Try)
+    return;
+  StringRef HF = flavorOf(H.L), AF = flavorOf(A.L);
+  if (HF == "context" || AF == "context")
+    return;
+  if (H.L.Lock.K == LockRef::Param || A.L.Lock.K == LockRef::Param) {
+    Summary &Sum = Functions[Fn].Sum;
+    std::string K = "E" + key(H.L) + ">" + key(A.L);
+    if (Sum.Keys.insert(K).second) {
+      Sum.PEdges.push_back({H, A, WitnessFn});
+      Changed = true;
+    }
+    return;
+  }
+  std::string K = fullName(H.L) + "|" + modeLabel(H.L.M) + "|" +
+                  fullName(A.L) + "|" + modeLabel(A.L.M);
+  if (A.L.Api)
+    for (const std::string &T : A.L.Api->Tags)
+      K += "|" + T;
+  const StoredFunction &W = *Functions[WitnessFn].S;
+  auto Better = [&](const Witness &Old) {
+    const StoredFunction &O = *Functions[Old.Fn].S;
+    return std::make_tuple(A.Depth, W.Facts.File, A.Line, H.Line) <
+           std::make_tuple(Old.A.Depth, O.Facts.File, Old.A.Line, Old.H.Line);
+  };
+  auto It = Edges.find(K);
+  if (It == Edges.end())
+    Edges.emplace(K, Witness{WitnessFn, H, A, WitnessFn});
+  else if (Better(It->second))
+    It->second = Witness{WitnessFn, H, A, WitnessFn};
+  ClassFlavor.try_emplace(fullName(H.L), HF.str());
+  ClassFlavor.try_emplace(fullName(A.L), AF.str());
+}
+
+void Linker::hold(int Fn, State &S, const LockInfo &L, unsigned Line,
+                  unsigned Id, bool SuccessNonzero) {
+  HeldEntry H{L, Line};
+  if (L.Try && Functions[Fn].Tested.count(Id)) {
+    S.Pend.push_back({Id, H, SuccessNonzero});
+    return;
+  }
+  std::string K = key(L);
+  for (const HeldEntry &Old : S.Held)
+    if (key(Old.L) == K)
+      return;
+  S.Held.push_back(H);
+}
+
+void Linker::release(int Fn, State &S, const LockRef &R, bool Record,
+                     bool &Changed) {
+  if (!R.valid())
+    return;
+  size_t Before = S.Held.size();
+  erase_if(S.Held, [&](const HeldEntry &H) { return H.L.Lock == R; });
+  if (S.Held.size() != Before || !Record)
+    return;
+  Summary &Sum = Functions[Fn].Sum;
+  if (Sum.Keys.insert("R" + key(R)).second) {
+    Sum.Released.push_back(R);
+    Changed = true;
+  }
+}
+
+void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
+                      unsigned Id, State &S, bool Record, bool &Changed) {
+  ++Stats.LockEvents;
+  LockInfo L;
+  L.Api = &R;
+  if (R.Arg >= 0)
+    L.Lock = R.Arg < (int)E.Args.size() ? normalize(E.Args[R.Arg]) : LockRef();
+  else {
+    L.Lock.K = LockRef::Class;
+    L.Lock.Name = className(R.Lock);
+    L.Lock.Instance = L.Lock.Name;
+  }
+  if (!L.Lock.valid()) {
+    if (Record && R.Act != rules::Action::Release)
+      ++Stats.UnresolvedLocks;
+    return;
+  }
+  if (R.SubclassArg >= 0 && R.SubclassArg < (int)E.Args.size())
+    L.Sub = subOf(E.Args[R.SubclassArg]);
+  L.M = R.M;
+  if (R.ReadArg >= 0 && R.ReadArg < (int)E.Args.size() &&
+      E.Args[R.ReadArg].K == ArgValue::Kind::Int)
+    L.M = E.Args[R.ReadArg].Int == 0   ? rules::Mode::Exclusive
+          : E.Args[R.ReadArg].Int == 1 ? rules::Mode::Shared
+                                       : rules::Mode::RecursiveRead;
+  L.Try = R.Act == rules::Action::Try;
+  if (R.TryArg >= 0 && R.TryArg < (int)E.Args.size() &&
+      E.Args[R.TryArg].K == ArgValue::Kind::Int && E.Args[R.TryArg].Int)
+    L.Try = true;
+  L.Irq = R.IrqState;
+
+  if (R.Act == rules::Action::Release) {
+    release(Fn, S, L.Lock, Record, Changed);
+    return;
+  }
+  if (suppressed(S, L))
+    return;
+  AcqEntry A{L, E.Line, -1, -1, StringRef(), 1};
+  if (Record) {
+    if (!L.Try)
+      addAcq(Fn, A, Changed);
+    for (const HeldEntry &H : S.Held)
+      emitEdge(Fn, H, A, Fn, Record, Changed);
+  }
+  if (R.Act == rules::Action::Touch)
+    return;
+  hold(Fn, S, L, E.Line, Id, R.SuccessNonzero);
+}
+
+void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
+                   bool &Changed) {
+  Function &F = Functions[Fn];
+  const CallEvent &E = F.S->Facts.Blocks[B].Events[I];
+  unsigned Id = eventId(B, I);
+  if (const rules::Api *R = F.Apis[B][I]) {
+    apiEvent(Fn, E, *R, Id, S, Record, Changed);
+    return;
+  }
+  const auto &Targets = F.Targets[B][I];
+  if (Targets.empty())
+    return;
+  StringRef Via = E.Via.empty() ? StringRef() : Saver.save(E.Via);
+  // Acquisitions and parameter edges first, with the held set before the
+  // call; then the call's effect on the held set.
+  for (int G : Targets) {
+    const Summary &SG = Functions[G].Sum;
+    for (unsigned K = 0; K < SG.Acqs.size(); ++K) {
+      const AcqEntry &CA = SG.Acqs[K];
+      LockInfo L = instantiate(CA.L, E.Args);
+      if (!L.Lock.valid() || suppressed(S, L))
+        continue;
+      AcqEntry A{L, E.Line, G, int(K), Via, CA.Depth + 1};
+      if (Record) {
+        addAcq(Fn, A, Changed);
+        for (const HeldEntry &H : S.Held)
+          emitEdge(Fn, H, A, Fn, Record, Changed);
+      }
+    }
+    if (Record)
+      for (const PEdge &P : SG.PEdges) {
+        HeldEntry H = P.H;
+        H.L = instantiate(P.H.L, E.Args);
+        AcqEntry A = P.A;
+        A.L = instantiate(P.A.L, E.Args);
+        if (H.L.Lock.valid() && A.L.Lock.valid())
+          emitEdge(Fn, H, A, P.Fn, Record, Changed);
+      }
+  }
+  for (int G : Targets)
+    for (const LockRef &R : Functions[G].Sum.Released)
+      release(Fn, S, instantiate(R, E.Args), Record, Changed);
+  for (int G : Targets) {
+    const Summary &SG = Functions[G].Sum;
+    for (const HeldEntry &H : SG.ExitHeld) {
+      LockInfo L = instantiate(H.L, E.Args);
+      if (L.Lock.valid())
+        hold(Fn, S, L, E.Line, Id, true);
+    }
+    for (const TryRet &T : SG.TryRets) {
+      LockInfo L = instantiate(T.L, E.Args);
+      L.Try = true;
+      if (L.Lock.valid())
+        hold(Fn, S, L, E.Line, Id, T.SuccessNonzero);
+    }
+  }
+}
+
+bool Linker::join(State &Into, const State &From) {
+  if (!From.Reached)
+    return false;
+  bool Changed = !Into.Reached;
+  Into.Reached = true;
+  for (const HeldEntry &H : From.Held) {
+    bool Found = false;
+    for (HeldEntry &Old : Into.Held)
+      if (Old.L.Lock == H.L.Lock && Old.L.Sub == H.L.Sub && Old.L.M == H.L.M) {
+        Found = true;
+        if (H.Line < Old.Line) {
+          Old = H;
+          Changed = true;
+        }
+        break;
+      }
+    if (!Found) {
+      Into.Held.push_back(H);
+      Changed = true;
+    }
+  }
+  for (const Pending &P : From.Pend)
+    if (none_of(Into.Pend, [&](const Pending &O) { return O.Event == P.Event; })) {
+      Into.Pend.push_back(P);
+      Changed = true;
+    }
+  return Changed;
+}
+
+void Linker::analyze(int Fn, bool &Changed) {
+  Function &F = Functions[Fn];
+  const FunctionFacts &FF = F.S->Facts;
+  std::vector<State> In(FF.Blocks.size());
+  In[FF.Entry].Reached = true;
+
+  auto Successors = [&](unsigned B, State S, bool Record, bool &Ch,
+                        auto &&Visit) {
+    const Block &Bl = FF.Blocks[B];
+    for (unsigned I = 0; I < Bl.Events.size(); ++I)
+      event(Fn, B, I, S, Record, Ch);
+    if (Bl.RetEvent >= 0) {
+      unsigned Id = eventId(Bl.RetBlock, Bl.RetEvent);
+      for (const Pending &P : S.Pend)
+        if (P.Event == Id && Record) {
+          bool Nonzero = P.SuccessNonzero == Bl.RetNonzeroIsSuccess;
+          std::string K = "T" + key(P.H.L) + (Nonzero ? "1" : "0");
+          if (F.Sum.Keys.insert(K).second) {
+            F.Sum.TryRets.push_back({P.H.L, Nonzero});
+            Ch = true;
+          }
+        }
+      erase_if(S.Pend, [&](const Pending &P) { return P.Event == Id; });
+    }
+    int Tested = -1;
+    bool SuccessNonzero = true;
+    HeldEntry TH;
+    if (Bl.CondEvent >= 0 && Bl.Succs.size() == 2) {
+      unsigned Id = eventId(Bl.CondBlock, Bl.CondEvent);
+      for (const Pending &P : S.Pend)
+        if (P.Event == Id) {
+          Tested = Id;
+          SuccessNonzero = P.SuccessNonzero;
+          TH = P.H;
+        }
+      erase_if(S.Pend, [&](const Pending &P) { return P.Event == Id; });
+    }
+    for (unsigned K = 0; K < Bl.Succs.size(); ++K) {
+      if (Bl.Succs[K] < 0)
+        continue;
+      State Out = S;
+      if (Tested >= 0) {
+        bool TakenWhenNonzero = (K == 0) == Bl.TrueIsNonzero;
+        if (TakenWhenNonzero == SuccessNonzero)
+          Out.Held.push_back(TH);
+      }
+      Visit(unsigned(Bl.Succs[K]), Out);
+    }
+  };
+
+  std::deque<unsigned> Work{FF.Entry};
+  std::vector<bool> Queued(FF.Blocks.size(), false);
+  Queued[FF.Entry] = true;
+  bool Dummy = false;
+  unsigned Steps = 0;
+  while (!Work.empty() && Steps++ < 100000) {
+    unsigned B = Work.front();
+    Work.pop_front();
+    Queued[B] = false;
+    Successors(B, In[B], /*Record=*/false, Dummy,
+               [&](unsigned Succ, const State &Out) {
+                 if (join(In[Succ], Out) && !Queued[Succ]) {
+                   Queued[Succ] = true;
+                   Work.push_back(Succ);
+                 }
+               });
+  }
+  // Recording pass over the fixpoint.
+  for (unsigned B = 0; B < FF.Blocks.size(); ++B)
+    if (In[B].Reached)
+      Successors(B, In[B], /*Record=*/true, Changed,
+                 [](unsigned, const State &) {});
+  for (const HeldEntry &H : In[FF.Exit].Held) {
+    if (!H.L.Lock.valid())
+      continue;
+    std::string K = "X" + key(H.L);
+    if (F.Sum.Keys.insert(K).second) {
+      F.Sum.ExitHeld.push_back(H);
+      Changed = true;
+    }
+  }
+}
+
+/// Tarjan's algorithm, iterative; SCCs come out callees first.
+std::vector<std::vector<int>> Linker::sccs() const {
+  int N = Functions.size();
+  std::vector<std::vector<int>> Succ(N);
+  for (int I = 0; I < N; ++I) {
+    for (const auto &BT : Functions[I].Targets)
+      for (const auto &T : BT)
+        for (int G : T)
+          Succ[I].push_back(G);
+    sort(Succ[I]);
+    Succ[I].erase(std::unique(Succ[I].begin(), Succ[I].end()), Succ[I].end());
+  }
+  std::vector<int> Index(N, -1), Low(N, 0);
+  std::vector<bool> OnStack(N, false);
+  std::vector<int> Stack;
+  std::vector<std::vector<int>> Out;
+  int Counter = 0;
+  for (int Root = 0; Root < N; ++Root) {
+    if (Index[Root] >= 0)
+      continue;
+    std::vector<std::pair<int, size_t>> Call{{Root, 0}};
+    Index[Root] = Low[Root] = Counter++;
+    Stack.push_back(Root);
+    OnStack[Root] = true;
+    while (!Call.empty()) {
+      auto &[V, It] = Call.back();
+      if (It < Succ[V].size()) {
+        int W = Succ[V][It++];
+        if (Index[W] < 0) {
+          Index[W] = Low[W] = Counter++;
+          Stack.push_back(W);
+          OnStack[W] = true;
+          Call.push_back({W, 0});
+        } else if (OnStack[W]) {
+          Low[V] = std::min(Low[V], Index[W]);
+        }
+        continue;
+      }
+      if (Low[V] == Index[V]) {
+        std::vector<int> C;
+        int W;
+        do {
+          W = Stack.back();
+          Stack.pop_back();
+          OnStack[W] = false;
+          C.push_back(W);
+        } while (W != V);
+        sort(C);
+        Out.push_back(std::move(C));
+      }
+      int Done = V;
+      Call.pop_back();
+      if (!Call.empty())
+        Low[Call.back().first] = std::min(Low[Call.back().first], Low[Done]);
+    }
+  }
+  return Out;
+}
+
+std::vector<Hop> Linker::chain(int Fn, const AcqEntry &A) const {
+  std::vector<Hop> Out;
+  int F = Fn;
+  const AcqEntry *E = &A;
+  StringRef Via;
+  for (unsigned Guard = 0; Guard < 256; ++Guard) {
+    const StoredFunction &S = *Functions[F].S;
+    Hop H{S.Facts.Name, S.Facts.File, E->Line, Via.str(), ""};
+    Out.push_back(std::move(H));
+    if (E->LinkFn < 0) {
+      if (E->L.Api)
+        Out.back().Api = E->L.Api->Function;
+      break;
+    }
+    Via = E->Via;
+    F = E->LinkFn;
+    E = &Functions[F].Sum.Acqs[E->LinkIdx];
+  }
+  return Out;
+}
+
+LockGraph Linker::run() {
+  collectNames();
+  for (const std::vector<int> &C : sccs()) {
+    bool Recursive = C.size() > 1;
+    if (!Recursive)
+      for (const auto &BT : Functions[C[0]].Targets)
+        for (const auto &T : BT)
+          if (is_contained(T, C[0]))
+            Recursive = true;
+    for (unsigned Iter = 0; Iter < 32; ++Iter) {
+      bool Changed = false;
+      for (int Fn : C)
+        analyze(Fn, Changed);
+      if (!Changed || !Recursive)
+        break;
+    }
+  }
+
+  LockGraph G;
+  G.Stats = Stats;
+  G.Stats.Functions = Functions.size();
+  for (auto &[K, W] : Edges) {
+    Edge E;
+    const StoredFunction &F = *Functions[W.Fn].S;
+    E.Held = fullName(W.H.L);
+    E.Acquired = fullName(W.A.L);
+    E.HeldMode = W.H.L.M;
+    E.AcquiredMode = W.A.L.M;
+    E.HeldFlavor = flavorOf(W.H.L).str();
+    E.AcquiredFlavor = flavorOf(W.A.L).str();
+    if (W.H.L.Api)
+      E.HeldTags = W.H.L.Api->Tags;
+    if (W.A.L.Api)
+      E.AcquiredTags = W.A.L.Api->Tags;
+    E.HeldTry = W.H.L.Try;
+    static const char *const IrqNames[] = {"none", "disable", "save", "bh"};
+    E.HeldIrq = IrqNames[unsigned(W.H.L.Irq)];
+    E.FunctionId = F.Id;
+    E.Function = F.Facts.Name;
+    E.File = F.Facts.File;
+    E.HeldLine = W.H.Line;
+    E.Chain = chain(W.Fn, W.A);
+    E.SameInstance = !W.H.L.Lock.Instance.empty() &&
+                     W.H.L.Lock.Instance == W.A.L.Lock.Instance;
+    G.Edges.push_back(std::move(E));
+  }
+  G.Classes = ClassFlavor;
+  return G;
+}
+
+} // namespace
+
+LockGraph buildLockGraph(const std::vector<StoredFunction> &Functions,
+                         const std::vector<StoredFieldStore> &Stores,
+                         const rules::RuleSet &Rules) {
+  return Linker(Functions, Stores, Rules).run();
+}
+
+} // namespace lockgraph

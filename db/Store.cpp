@@ -1,0 +1,554 @@
+//===- Store.cpp - The SQLite database of facts and findings --------------===//
+
+#include "db/Store.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include <map>
+
+using namespace llvm;
+
+namespace lockgraph {
+
+static const char *const Schema = R"sql(
+CREATE TABLE meta(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+CREATE TABLE tu(
+  id INTEGER PRIMARY KEY,
+  file TEXT NOT NULL UNIQUE,
+  directory TEXT NOT NULL,
+  command TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+  error TEXT,
+  parse_seconds REAL NOT NULL DEFAULT 0,
+  inputs TEXT NOT NULL DEFAULT '[]'
+) STRICT;
+CREATE TABLE function(
+  id INTEGER PRIMARY KEY,
+  tu_id INTEGER NOT NULL REFERENCES tu(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  name TEXT NOT NULL,
+  file TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  is_static INTEGER NOT NULL,
+  body TEXT NOT NULL
+) STRICT;
+CREATE INDEX function_tu ON function(tu_id);
+CREATE INDEX function_key ON function(key);
+CREATE TABLE call(
+  function_id INTEGER NOT NULL REFERENCES function(id) ON DELETE CASCADE,
+  callee TEXT,
+  via TEXT,
+  line INTEGER NOT NULL
+) STRICT;
+CREATE INDEX call_function ON call(function_id);
+CREATE INDEX call_callee ON call(callee);
+CREATE TABLE field_store(
+  tu_id INTEGER NOT NULL REFERENCES tu(id) ON DELETE CASCADE,
+  field TEXT NOT NULL,
+  function TEXT NOT NULL,
+  file TEXT NOT NULL,
+  line INTEGER NOT NULL
+) STRICT;
+CREATE INDEX field_store_field ON field_store(field);
+CREATE TABLE lock_class(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  flavor TEXT NOT NULL
+) STRICT;
+CREATE TABLE edge(
+  id INTEGER PRIMARY KEY,
+  held_id INTEGER NOT NULL REFERENCES lock_class(id),
+  held_mode TEXT NOT NULL,
+  acquired_id INTEGER NOT NULL REFERENCES lock_class(id),
+  acquired_mode TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  irq TEXT NOT NULL,
+  function_id INTEGER NOT NULL REFERENCES function(id),
+  held_line INTEGER NOT NULL,
+  hops INTEGER NOT NULL,
+  indirect INTEGER NOT NULL,
+  same_instance INTEGER NOT NULL
+) STRICT;
+CREATE TABLE edge_hop(
+  edge_id INTEGER NOT NULL REFERENCES edge(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  function TEXT NOT NULL,
+  file TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  via TEXT,
+  api TEXT,
+  PRIMARY KEY (edge_id, seq)
+) STRICT;
+CREATE TABLE finding(
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('inversion', 'self-deadlock',
+                                     'forbidden-nesting', 'order-violation')),
+  rule TEXT,
+  rank INTEGER NOT NULL,
+  locks TEXT NOT NULL,
+  message TEXT NOT NULL
+) STRICT;
+CREATE TABLE finding_edge(
+  finding_id TEXT NOT NULL REFERENCES finding(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  edge_id INTEGER NOT NULL REFERENCES edge(id),
+  PRIMARY KEY (finding_id, seq)
+) STRICT;
+)sql";
+
+Expected<std::unique_ptr<Store>> Store::create(StringRef Path) {
+  if (sys::fs::exists(Path))
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: already exists", Path.str().c_str());
+  auto Db = Database::open(Path, Database::OpenMode::Create);
+  if (!Db)
+    return Db.takeError();
+  std::unique_ptr<Store> S(new Store(std::move(*Db)));
+  if (Error E = S->db().exec("PRAGMA journal_mode = WAL; BEGIN"))
+    return std::move(E);
+  if (Error E = S->db().exec(Schema))
+    return std::move(E);
+  if (Error E = S->db().exec(
+          formatv("PRAGMA user_version = {0}; COMMIT", SchemaVersion).str()))
+    return std::move(E);
+  return std::move(S);
+}
+
+Expected<std::unique_ptr<Store>> Store::open(StringRef Path, bool ReadOnly) {
+  if (!sys::fs::exists(Path))
+    return createStringError(inconvertibleErrorCode(), "%s: no such database",
+                             Path.str().c_str());
+  auto Db = Database::open(Path, ReadOnly ? Database::OpenMode::ReadOnly
+                                          : Database::OpenMode::ReadWrite);
+  if (!Db)
+    return Db.takeError();
+  auto Q = (*Db)->prepare("PRAGMA user_version");
+  if (!Q)
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: not a lockgraph database",
+                             Path.str().c_str());
+  Expected<bool> Row = Q->step();
+  if (!Row) {
+    consumeError(Row.takeError());
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: not a lockgraph database",
+                             Path.str().c_str());
+  }
+  int64_t V = *Row ? Q->integer(0) : 0;
+  if (V != SchemaVersion)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "%s: schema version %lld, this lockgraph reads version %d; re-scan "
+        "into a new database",
+        Path.str().c_str(), (long long)V, SchemaVersion);
+  return std::unique_ptr<Store>(new Store(std::move(*Db)));
+}
+
+Error Store::begin() { return Db->exec("BEGIN IMMEDIATE"); }
+Error Store::commit() { return Db->exec("COMMIT"); }
+Error Store::rollback() { return Db->exec("ROLLBACK"); }
+
+Error Store::removeTU(StringRef File) {
+  auto Q = Db->prepare("DELETE FROM tu WHERE file = ?1");
+  if (!Q)
+    return Q.takeError();
+  return Q->bind(1, File).run();
+}
+
+Expected<int64_t> Store::putTU(const TURecord &TU, const TUFacts *Facts) {
+  if (Error E = removeTU(TU.File))
+    return std::move(E);
+  auto Ins = Db->prepare("INSERT INTO tu(file, directory, command, hash, "
+                         "status, error, parse_seconds, inputs) VALUES "
+                         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (!Ins)
+    return Ins.takeError();
+  Ins->bind(1, TU.File)
+      .bind(2, TU.Directory)
+      .bind(3, TU.Command)
+      .bind(4, TU.Hash)
+      .bind(5, TU.Ok ? "ok" : "failed");
+  if (TU.Error.empty())
+    Ins->bindNull(6);
+  else
+    Ins->bind(6, TU.Error);
+  Ins->bind(7, TU.ParseSeconds);
+  std::string Inputs;
+  raw_string_ostream(Inputs) << json::Value(json::Array(TU.Inputs));
+  Ins->bind(8, Inputs);
+  if (Error E = Ins->run())
+    return std::move(E);
+  int64_t Id = Db->lastInsertId();
+  if (!Facts)
+    return Id;
+
+  auto Fn = Db->prepare("INSERT INTO function(tu_id, key, name, file, line, "
+                        "is_static, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  auto Call = Db->prepare(
+      "INSERT INTO call(function_id, callee, via, line) VALUES (?1, ?2, ?3, ?4)");
+  auto St = Db->prepare("INSERT INTO field_store(tu_id, field, function, file, "
+                        "line) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!Fn)
+    return Fn.takeError();
+  if (!Call)
+    return Call.takeError();
+  if (!St)
+    return St.takeError();
+  for (const FunctionFacts &F : Facts->Functions) {
+    std::string Body;
+    raw_string_ostream OS(Body);
+    OS << F.bodyToJSON();
+    OS.flush();
+    Fn->bind(1, Id)
+        .bind(2, F.Key)
+        .bind(3, F.Name)
+        .bind(4, F.File)
+        .bind(5, int64_t(F.Line))
+        .bind(6, int64_t(F.IsStatic))
+        .bind(7, Body);
+    if (Error E = Fn->run())
+      return std::move(E);
+    int64_t FnId = Db->lastInsertId();
+    for (const Block &B : F.Blocks)
+      for (const CallEvent &E : B.Events) {
+        Call->bind(1, FnId);
+        if (E.Callee.empty())
+          Call->bindNull(2);
+        else
+          Call->bind(2, E.Callee);
+        if (E.Via.empty())
+          Call->bindNull(3);
+        else
+          Call->bind(3, E.Via);
+        Call->bind(4, int64_t(E.Line));
+        if (Error Err = Call->run())
+          return std::move(Err);
+      }
+  }
+  for (const FieldStore &S : Facts->Stores) {
+    St->bind(1, Id)
+        .bind(2, S.Field)
+        .bind(3, S.Function)
+        .bind(4, S.File)
+        .bind(5, int64_t(S.Line));
+    if (Error E = St->run())
+      return std::move(E);
+  }
+  return Id;
+}
+
+Expected<std::vector<TURecord>> Store::loadTUs() {
+  auto Q = Db->prepare("SELECT file, directory, command, hash, status, error, "
+                       "parse_seconds, inputs FROM tu ORDER BY file");
+  if (!Q)
+    return Q.takeError();
+  std::vector<TURecord> Out;
+  while (true) {
+    Expected<bool> Row = Q->step();
+    if (!Row)
+      return Row.takeError();
+    if (!*Row)
+      break;
+    TURecord T;
+    T.File = Q->text(0);
+    T.Directory = Q->text(1);
+    T.Command = Q->text(2);
+    T.Hash = Q->text(3);
+    T.Ok = Q->text(4) == "ok";
+    T.Error = Q->text(5);
+    T.ParseSeconds = Q->real(6);
+    if (Expected<json::Value> In = json::parse(Q->text(7))) {
+      if (const json::Array *A = In->getAsArray())
+        for (const json::Value &V : *A)
+          T.Inputs.push_back(V.getAsString().value_or("").str());
+    } else {
+      return In.takeError();
+    }
+    Out.push_back(std::move(T));
+  }
+  return Out;
+}
+
+Expected<std::vector<StoredFunction>> Store::loadFunctions() {
+  auto Q = Db->prepare("SELECT f.id, f.tu_id, f.key, f.name, f.file, f.line, "
+                       "f.is_static, f.body FROM function f JOIN tu ON "
+                       "tu.id = f.tu_id WHERE tu.status = 'ok' ORDER BY f.id");
+  if (!Q)
+    return Q.takeError();
+  std::vector<StoredFunction> Out;
+  while (true) {
+    Expected<bool> Row = Q->step();
+    if (!Row)
+      return Row.takeError();
+    if (!*Row)
+      break;
+    StoredFunction F;
+    F.Id = Q->integer(0);
+    F.TU = Q->integer(1);
+    F.Facts.Key = Q->text(2);
+    F.Facts.Name = Q->text(3);
+    F.Facts.File = Q->text(4);
+    F.Facts.Line = Q->integer(5);
+    F.Facts.IsStatic = Q->integer(6);
+    Expected<json::Value> Body = json::parse(Q->text(7));
+    if (!Body)
+      return Body.takeError();
+    if (Error E = F.Facts.bodyFromJSON(*Body))
+      return std::move(E);
+    Out.push_back(std::move(F));
+  }
+  return Out;
+}
+
+Expected<std::vector<StoredFieldStore>> Store::loadFieldStores() {
+  auto Q = Db->prepare("SELECT s.tu_id, s.field, s.function, s.file, s.line "
+                       "FROM field_store s JOIN tu ON tu.id = s.tu_id WHERE "
+                       "tu.status = 'ok' ORDER BY s.rowid");
+  if (!Q)
+    return Q.takeError();
+  std::vector<StoredFieldStore> Out;
+  while (true) {
+    Expected<bool> Row = Q->step();
+    if (!Row)
+      return Row.takeError();
+    if (!*Row)
+      break;
+    StoredFieldStore S;
+    S.TU = Q->integer(0);
+    S.Store.Field = Q->text(1);
+    S.Store.Function = Q->text(2);
+    S.Store.File = Q->text(3);
+    S.Store.Line = Q->integer(4);
+    Out.push_back(std::move(S));
+  }
+  return Out;
+}
+
+Error Store::clearGlobal() {
+  return Db->exec("DELETE FROM finding_edge; DELETE FROM finding; "
+                  "DELETE FROM edge_hop; DELETE FROM edge; "
+                  "DELETE FROM lock_class;");
+}
+
+Error Store::setMeta(StringRef Key, StringRef Value) {
+  auto Q = Db->prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)");
+  if (!Q)
+    return Q.takeError();
+  return Q->bind(1, Key).bind(2, Value).run();
+}
+
+Expected<std::string> Store::meta(StringRef Key) {
+  auto Q = Db->prepare("SELECT value FROM meta WHERE key = ?1");
+  if (!Q)
+    return Q.takeError();
+  Q->bind(1, Key);
+  Expected<bool> Row = Q->step();
+  if (!Row)
+    return Row.takeError();
+  return *Row ? Q->text(0) : std::string();
+}
+
+static rules::Mode modeFromName(StringRef N) {
+  return N == "read"             ? rules::Mode::Shared
+         : N == "recursive-read" ? rules::Mode::RecursiveRead
+                                 : rules::Mode::Exclusive;
+}
+
+static std::vector<std::string> splitTags(StringRef S) {
+  SmallVector<StringRef, 4> Parts;
+  S.split(Parts, ',', -1, /*KeepEmpty=*/false);
+  return std::vector<std::string>(Parts.begin(), Parts.end());
+}
+
+Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
+  auto Cls = Db->prepare("INSERT INTO lock_class(name, flavor) VALUES (?1, ?2)");
+  auto Ed = Db->prepare(
+      "INSERT INTO edge(id, held_id, held_mode, acquired_id, acquired_mode, "
+      "tags, irq, function_id, held_line, hops, indirect, same_instance) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  auto Hp = Db->prepare("INSERT INTO edge_hop(edge_id, seq, function, file, "
+                        "line, via, api) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  auto Fd = Db->prepare("INSERT INTO finding(id, kind, rule, rank, locks, "
+                        "message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  auto FE = Db->prepare(
+      "INSERT INTO finding_edge(finding_id, seq, edge_id) VALUES (?1, ?2, ?3)");
+  for (auto *S : {&Cls, &Ed, &Hp, &Fd, &FE})
+    if (!*S)
+      return S->takeError();
+  std::map<std::string, int64_t> ClassId;
+  auto ClassOf = [&](const std::string &Name,
+                     const std::string &Flavor) -> Expected<int64_t> {
+    auto It = ClassId.find(Name);
+    if (It != ClassId.end())
+      return It->second;
+    Cls->bind(1, Name).bind(2, Flavor);
+    if (Error E = Cls->run())
+      return std::move(E);
+    return ClassId[Name] = Db->lastInsertId();
+  };
+  for (size_t I = 0; I < G.Edges.size(); ++I) {
+    const Edge &E = G.Edges[I];
+    Expected<int64_t> H = ClassOf(E.Held, E.HeldFlavor);
+    if (!H)
+      return H.takeError();
+    Expected<int64_t> A = ClassOf(E.Acquired, E.AcquiredFlavor);
+    if (!A)
+      return A.takeError();
+    int64_t Id = I + 1;
+    Ed->bind(1, Id)
+        .bind(2, *H)
+        .bind(3, modeLabel(E.HeldMode))
+        .bind(4, *A)
+        .bind(5, modeLabel(E.AcquiredMode))
+        .bind(6, join(E.AcquiredTags, ","))
+        .bind(7, E.HeldIrq)
+        .bind(8, E.FunctionId)
+        .bind(9, int64_t(E.HeldLine))
+        .bind(10, int64_t(E.Chain.size()))
+        .bind(11, int64_t(E.indirectHops()))
+        .bind(12, int64_t(E.SameInstance));
+    if (Error Err = Ed->run())
+      return Err;
+    for (size_t S = 0; S < E.Chain.size(); ++S) {
+      const Hop &P = E.Chain[S];
+      Hp->bind(1, Id)
+          .bind(2, int64_t(S))
+          .bind(3, P.Function)
+          .bind(4, P.File)
+          .bind(5, int64_t(P.Line));
+      if (P.Via.empty())
+        Hp->bindNull(6);
+      else
+        Hp->bind(6, P.Via);
+      if (P.Api.empty())
+        Hp->bindNull(7);
+      else
+        Hp->bind(7, P.Api);
+      if (Error Err = Hp->run())
+        return Err;
+    }
+  }
+  for (const Finding &F : Fs) {
+    json::Array Locks;
+    for (const std::string &L : F.Locks)
+      Locks.push_back(L);
+    std::string LocksJSON;
+    raw_string_ostream(LocksJSON) << json::Value(std::move(Locks));
+    Fd->bind(1, F.Id).bind(2, kindName(F.Kind));
+    if (F.Rule.empty())
+      Fd->bindNull(3);
+    else
+      Fd->bind(3, F.Rule);
+    Fd->bind(4, int64_t(F.Rank)).bind(5, LocksJSON).bind(6, F.Message);
+    if (Error Err = Fd->run())
+      return Err;
+    for (size_t S = 0; S < F.Edges.size(); ++S) {
+      FE->bind(1, F.Id).bind(2, int64_t(S)).bind(3, int64_t(F.Edges[S] + 1));
+      if (Error Err = FE->run())
+        return Err;
+    }
+  }
+  return Error::success();
+}
+
+Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs) {
+  auto Ed = Db->prepare(
+      "SELECT e.id, h.name, e.held_mode, h.flavor, a.name, e.acquired_mode, "
+      "a.flavor, e.tags, e.irq, e.function_id, f.name, f.file, e.held_line, "
+      "e.same_instance FROM edge e JOIN lock_class h ON h.id = e.held_id "
+      "JOIN lock_class a ON a.id = e.acquired_id JOIN function f ON "
+      "f.id = e.function_id ORDER BY e.id");
+  if (!Ed)
+    return Ed.takeError();
+  std::map<int64_t, size_t> Index;
+  while (true) {
+    Expected<bool> Row = Ed->step();
+    if (!Row)
+      return Row.takeError();
+    if (!*Row)
+      break;
+    Edge E;
+    E.Held = Ed->text(1);
+    E.HeldMode = modeFromName(Ed->text(2));
+    E.HeldFlavor = Ed->text(3);
+    E.Acquired = Ed->text(4);
+    E.AcquiredMode = modeFromName(Ed->text(5));
+    E.AcquiredFlavor = Ed->text(6);
+    E.AcquiredTags = splitTags(Ed->text(7));
+    E.HeldIrq = Ed->text(8);
+    E.FunctionId = Ed->integer(9);
+    E.Function = Ed->text(10);
+    E.File = Ed->text(11);
+    E.HeldLine = Ed->integer(12);
+    E.SameInstance = Ed->integer(13);
+    Index[Ed->integer(0)] = G.Edges.size();
+    G.Classes[E.Held] = E.HeldFlavor;
+    G.Classes[E.Acquired] = E.AcquiredFlavor;
+    G.Edges.push_back(std::move(E));
+  }
+  auto Hp = Db->prepare("SELECT edge_id, function, file, line, via, api FROM "
+                        "edge_hop ORDER BY edge_id, seq");
+  if (!Hp)
+    return Hp.takeError();
+  while (true) {
+    Expected<bool> Row = Hp->step();
+    if (!Row)
+      return Row.takeError();
+    if (!*Row)
+      break;
+    Hop H{Hp->text(1), Hp->text(2), unsigned(Hp->integer(3)), Hp->text(4),
+          Hp->text(5)};
+    G.Edges[Index[Hp->integer(0)]].Chain.push_back(std::move(H));
+  }
+  auto Fd = Db->prepare("SELECT id, kind, rule, rank, locks, message FROM "
+                        "finding ORDER BY rank DESC, id");
+  auto FE = Db->prepare(
+      "SELECT edge_id FROM finding_edge WHERE finding_id = ?1 ORDER BY seq");
+  if (!Fd)
+    return Fd.takeError();
+  if (!FE)
+    return FE.takeError();
+  while (true) {
+    Expected<bool> Row = Fd->step();
+    if (!Row)
+      return Row.takeError();
+    if (!*Row)
+      break;
+    Finding F;
+    F.Id = Fd->text(0);
+    std::string K = Fd->text(1);
+    for (FindingKind C : {FindingKind::Inversion, FindingKind::SelfDeadlock,
+                          FindingKind::ForbiddenNesting,
+                          FindingKind::OrderViolation})
+      if (K == kindName(C))
+        F.Kind = C;
+    F.Rule = Fd->text(2);
+    F.Rank = Fd->integer(3);
+    if (Expected<json::Value> L = json::parse(Fd->text(4))) {
+      if (const json::Array *A = L->getAsArray())
+        for (const json::Value &V : *A)
+          F.Locks.push_back(V.getAsString().value_or("").str());
+    } else {
+      return L.takeError();
+    }
+    F.Message = Fd->text(5);
+    FE->bind(1, F.Id);
+    while (true) {
+      Expected<bool> R = FE->step();
+      if (!R)
+        return R.takeError();
+      if (!*R)
+        break;
+      F.Edges.push_back(Index[FE->integer(0)]);
+    }
+    FE->reset();
+    Fs.push_back(std::move(F));
+  }
+  return Error::success();
+}
+
+} // namespace lockgraph

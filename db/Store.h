@@ -1,0 +1,90 @@
+//===- Store.h - The SQLite database of facts and findings ------*- C++ -*-===//
+//
+// Schema version 1. Per-TU facts (tu, function, call, field_store) are keyed
+// by TU so one TU can be replaced alone; the global step's output (lock_class,
+// edge, edge_hop, finding, finding_edge) is rebuilt on every scan. The schema
+// is documented in docs/schema.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOCKGRAPH_DB_STORE_H
+#define LOCKGRAPH_DB_STORE_H
+
+#include "db/Facts.h"
+#include "db/Graph.h"
+#include "db/Sqlite.h"
+#include <memory>
+
+namespace lockgraph {
+
+/// The schema version this build reads and writes (PRAGMA user_version).
+constexpr int SchemaVersion = 1;
+
+/// A function definition as stored, with its parsed body.
+struct StoredFunction {
+  int64_t Id = 0;
+  int64_t TU = 0;
+  FunctionFacts Facts;
+};
+
+/// A function stored into a struct field, with the TU that stored it.
+struct StoredFieldStore {
+  int64_t TU = 0;
+  FieldStore Store;
+};
+
+/// One analysed (or failed) translation unit.
+struct TURecord {
+  std::string File;
+  std::string Directory;
+  std::string Command;
+  std::string Hash;
+  bool Ok = true;
+  std::string Error;
+  double ParseSeconds = 0;
+  /// Every file the TU read, for the incremental hash.
+  std::vector<std::string> Inputs;
+};
+
+class Store {
+public:
+  /// Creates a new database at Path (which must not exist) with the schema.
+  static llvm::Expected<std::unique_ptr<Store>> create(llvm::StringRef Path);
+  /// Opens an existing database; fails with a one-line cause when the file
+  /// is not a lockgraph database or has another schema version.
+  static llvm::Expected<std::unique_ptr<Store>> open(llvm::StringRef Path,
+                                                     bool ReadOnly);
+
+  Database &db() { return *Db; }
+
+  llvm::Error begin();
+  llvm::Error commit();
+  llvm::Error rollback();
+
+  /// Adds a TU and its facts (Facts may be null for a failed TU). Replaces
+  /// an earlier TU with the same file.
+  llvm::Expected<int64_t> putTU(const TURecord &TU, const TUFacts *Facts);
+  /// Every stored TU, ok or failed, by file name.
+  llvm::Expected<std::vector<TURecord>> loadTUs();
+  llvm::Error removeTU(llvm::StringRef File);
+
+  llvm::Expected<std::vector<StoredFunction>> loadFunctions();
+  llvm::Expected<std::vector<StoredFieldStore>> loadFieldStores();
+
+  /// Drops everything the global step wrote.
+  llvm::Error clearGlobal();
+  /// Writes the global step's output (after clearGlobal()).
+  llvm::Error putResults(const LockGraph &G, const std::vector<Finding> &F);
+  /// Reads it back, findings in rank order.
+  llvm::Error loadResults(LockGraph &G, std::vector<Finding> &F);
+  llvm::Error setMeta(llvm::StringRef Key, llvm::StringRef Value);
+  llvm::Expected<std::string> meta(llvm::StringRef Key);
+
+private:
+  explicit Store(std::unique_ptr<Database> Db) : Db(std::move(Db)) {}
+  std::unique_ptr<Database> Db;
+};
+
+} // namespace lockgraph
+
+#endif

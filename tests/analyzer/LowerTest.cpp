@@ -1,0 +1,190 @@
+//===- LowerTest.cpp - Lowering of C functions to call-event CFGs ---------===//
+//
+// In-memory TUs (clangd's TestTU style): each test names the exact event,
+// path and line it expects.
+//
+//===----------------------------------------------------------------------===//
+
+#include "analyzer/Extract.h"
+#include "gtest/gtest.h"
+
+using namespace lockgraph;
+
+namespace {
+
+const char *Prelude = R"c(
+struct spinlock { int rlock; };
+typedef struct spinlock spinlock_t;
+struct mutex { int m; };
+void spin_lock(spinlock_t *l);
+void spin_unlock(spinlock_t *l);
+int mutex_trylock(struct mutex *m);
+void mutex_unlock(struct mutex *m);
+struct kioctx { struct mutex ring_lock; spinlock_t completion_lock; struct { spinlock_t inner; } anon; };
+)c";
+
+TUFacts extract(const std::string &Body) {
+  llvm::Expected<TUFacts> F =
+      extractFromCode(std::string(Prelude) + Body, "t.c", {"-xc"});
+  EXPECT_TRUE(bool(F)) << llvm::toString(F.takeError());
+  return F ? std::move(*F) : TUFacts();
+}
+
+const FunctionFacts *find(const TUFacts &T, llvm::StringRef Name) {
+  for (const FunctionFacts &F : T.Functions)
+    if (F.Name == Name)
+      return &F;
+  return nullptr;
+}
+
+std::vector<const CallEvent *> events(const FunctionFacts &F,
+                                      llvm::StringRef Callee) {
+  std::vector<const CallEvent *> Out;
+  for (const Block &B : F.Blocks)
+    for (const CallEvent &E : B.Events)
+      if (E.Callee == Callee)
+        Out.push_back(&E);
+  return Out;
+}
+
+TEST(Lower, MemberLockBecomesParamRootedPath) {
+  TUFacts T = extract("void f(struct kioctx *ctx) {\n"
+                      "  spin_lock(&ctx->completion_lock);\n"
+                      "  spin_unlock(&ctx->completion_lock);\n"
+                      "}\n");
+  const FunctionFacts *F = find(T, "f");
+  ASSERT_NE(F, nullptr);
+  auto Locks = events(*F, "spin_lock");
+  ASSERT_EQ(Locks.size(), 1u);
+  const ArgValue &A = Locks[0]->Args[0];
+  EXPECT_EQ(A.K, ArgValue::Kind::Path);
+  EXPECT_EQ(A.R, ArgValue::Root::Param);
+  EXPECT_EQ(A.Param, 0u);
+  EXPECT_EQ(A.Steps, std::vector<std::string>{"kioctx.completion_lock"});
+  EXPECT_EQ(Locks[0]->Line, 11u) << "prelude is 9 lines after its leading newline";
+}
+
+TEST(Lower, AnonymousStructFieldNamesEnclosingRecord) {
+  TUFacts T = extract("void f(struct kioctx *ctx) { spin_lock(&ctx->anon.inner); }\n");
+  auto Locks = events(*find(T, "f"), "spin_lock");
+  ASSERT_EQ(Locks.size(), 1u);
+  EXPECT_EQ(Locks[0]->Args[0].Steps,
+            (std::vector<std::string>{"kioctx.anon", "kioctx.inner"}));
+}
+
+TEST(Lower, LocalAliasResolvesToDefinition) {
+  TUFacts T = extract("void f(struct kioctx *ctx) {\n"
+                      "  spinlock_t *l = &ctx->completion_lock;\n"
+                      "  spin_lock(l);\n"
+                      "}\n");
+  auto Locks = events(*find(T, "f"), "spin_lock");
+  ASSERT_EQ(Locks.size(), 1u);
+  EXPECT_EQ(Locks[0]->Args[0].Steps,
+            std::vector<std::string>{"kioctx.completion_lock"});
+}
+
+TEST(Lower, TrylockBranchRecordsTestedCall) {
+  TUFacts T = extract("int f(struct kioctx *ctx) {\n"
+                      "  if (!mutex_trylock(&ctx->ring_lock))\n"
+                      "    return -11;\n"
+                      "  mutex_unlock(&ctx->ring_lock);\n"
+                      "  return 0;\n"
+                      "}\n");
+  const FunctionFacts *F = find(T, "f");
+  ASSERT_NE(F, nullptr);
+  bool Found = false;
+  for (const Block &B : F->Blocks)
+    if (B.CondEvent >= 0) {
+      const CallEvent &E = F->Blocks[B.CondBlock].Events[B.CondEvent];
+      EXPECT_EQ(E.Callee, "mutex_trylock");
+      EXPECT_FALSE(B.TrueIsNonzero) << "`!trylock` is true when it failed";
+      Found = true;
+    }
+  EXPECT_TRUE(Found);
+}
+
+TEST(Lower, ReturnOfTrylockIsRecorded) {
+  TUFacts T = extract("static inline int try_ring(struct kioctx *ctx) {\n"
+                      "  return mutex_trylock(&ctx->ring_lock) != 0;\n"
+                      "}\n"
+                      "int g(struct kioctx *c) { return try_ring(c); }\n");
+  const FunctionFacts *F = find(T, "try_ring");
+  ASSERT_NE(F, nullptr);
+  EXPECT_TRUE(F->IsStatic);
+  EXPECT_EQ(F->Key, "try_ring@t.c");
+  bool Found = false;
+  for (const Block &B : F->Blocks)
+    if (B.RetEvent >= 0) {
+      EXPECT_TRUE(B.RetNonzeroIsSuccess);
+      Found = true;
+    }
+  EXPECT_TRUE(Found);
+}
+
+TEST(Lower, UnusedStaticFunctionsAreSkipped) {
+  TUFacts T = extract("static void unused(struct kioctx *c) { spin_lock(&c->completion_lock); }\n"
+                      "void used(void) {}\n");
+  EXPECT_EQ(find(T, "unused"), nullptr);
+  EXPECT_NE(find(T, "used"), nullptr);
+}
+
+TEST(Lower, OpsTablesAndIndirectCalls) {
+  TUFacts T = extract("struct file_operations { int (*mmap)(int); };\n"
+                      "struct file { const struct file_operations *f_op; };\n"
+                      "static int my_mmap(int x) { return x; }\n"
+                      "const struct file_operations my_fops = { .mmap = my_mmap };\n"
+                      "int call(struct file *f) { return f->f_op->mmap(1); }\n"
+                      "void set(struct file_operations *o) { o->mmap = &my_mmap; }\n");
+  ASSERT_EQ(T.Stores.size(), 1u) << "the initializer and the assignment store the same pair";
+  EXPECT_EQ(T.Stores[0].Field, "file_operations.mmap");
+  EXPECT_EQ(T.Stores[0].Function, "my_mmap@t.c");
+  const FunctionFacts *F = find(T, "call");
+  ASSERT_NE(F, nullptr);
+  bool Found = false;
+  for (const Block &B : F->Blocks)
+    for (const CallEvent &E : B.Events)
+      if (E.Via == "file_operations.mmap") {
+        EXPECT_TRUE(E.Callee.empty());
+        Found = true;
+      }
+  EXPECT_TRUE(Found);
+}
+
+TEST(Lower, GuardCleanupCallsDestructorWithTheLock) {
+  TUFacts T = extract(
+      "typedef struct mutex *class_mutex_t;\n"
+      "void mutex_lock(struct mutex *m);\n"
+      "static inline class_mutex_t class_mutex_constructor(struct mutex *m) { mutex_lock(m); return m; }\n"
+      "static inline void class_mutex_destructor(class_mutex_t *p) { mutex_unlock(*p); }\n"
+      "void f(struct kioctx *ctx) {\n"
+      "  class_mutex_t g __attribute__((cleanup(class_mutex_destructor))) = class_mutex_constructor(&ctx->ring_lock);\n"
+      "  spin_lock(&ctx->completion_lock);\n"
+      "}\n");
+  const FunctionFacts *F = find(T, "f");
+  ASSERT_NE(F, nullptr);
+  auto Dtor = events(*F, "class_mutex_destructor@t.c");
+  ASSERT_EQ(Dtor.size(), 1u);
+  EXPECT_TRUE(Dtor[0]->Cleanup);
+  EXPECT_EQ(Dtor[0]->Args[0].Steps, std::vector<std::string>{"kioctx.ring_lock"});
+}
+
+TEST(Lower, GlobalsAndConstants) {
+  TUFacts T = extract("spinlock_t big_lock;\n"
+                      "static spinlock_t small_lock;\n"
+                      "void spin_lock_nested(spinlock_t *l, int sub);\n"
+                      "enum { SINGLE_DEPTH_NESTING = 1 };\n"
+                      "void f(void) { spin_lock(&big_lock); spin_lock_nested(&small_lock, SINGLE_DEPTH_NESTING); }\n");
+  const FunctionFacts *F = find(T, "f");
+  ASSERT_NE(F, nullptr);
+  auto A = events(*F, "spin_lock");
+  ASSERT_EQ(A.size(), 1u);
+  EXPECT_EQ(A[0]->Args[0].R, ArgValue::Root::Global);
+  EXPECT_EQ(A[0]->Args[0].RootName, "big_lock");
+  auto B = events(*F, "spin_lock_nested");
+  ASSERT_EQ(B.size(), 1u);
+  EXPECT_EQ(B[0]->Args[0].RootName, "small_lock@t.c");
+  EXPECT_EQ(B[0]->Args[1].K, ArgValue::Kind::Int);
+  EXPECT_EQ(B[0]->Args[1].Int, 1);
+}
+
+} // namespace

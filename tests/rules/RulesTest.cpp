@@ -1,0 +1,3 @@
+#include "rules/Rules.h"
+#include "gtest/gtest.h"
+TEST(Rules, Placeholder) {}

@@ -1,0 +1,256 @@
+//===- lockgraph.cpp - The lockgraph command line ---------------------------===//
+//
+// Subcommands: scan, report, explain, path, query. Exit codes: 0 success,
+// 1 findings (with --fail-on-findings) or no path, 2 usage or input error.
+//
+//===----------------------------------------------------------------------===//
+
+#include "analyzer/Scan.h"
+#include "db/Findings.h"
+#include "db/Report.h"
+#include "db/Store.h"
+#include "rules/Rules.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+using namespace lockgraph;
+
+namespace {
+
+cl::SubCommand ScanCmd("scan", "Analyse a compile database into a database");
+cl::SubCommand ReportCmd("report", "Print the findings of a database");
+cl::SubCommand ExplainCmd("explain", "Print one finding in full");
+cl::SubCommand PathCmd("path", "Witness for FROM held while TO is acquired");
+cl::SubCommand QueryCmd("query", "Run a read-only SQL query");
+
+cl::OptionCategory Cat("lockgraph options");
+
+cl::opt<std::string> DbPath("db", cl::desc("Database file"),
+                            cl::init("lockgraph.db"), cl::value_desc("file"),
+                            cl::sub(ScanCmd), cl::sub(ReportCmd),
+                            cl::sub(ExplainCmd), cl::sub(PathCmd),
+                            cl::sub(QueryCmd), cl::cat(Cat));
+cl::opt<std::string> BuildDir("p", cl::desc("Build directory holding compile_commands.json"),
+                              cl::value_desc("dir"), cl::sub(ScanCmd), cl::cat(Cat));
+cl::opt<std::string> CompDb("compdb", cl::desc("Compile database file"),
+                            cl::value_desc("file"), cl::sub(ScanCmd), cl::cat(Cat));
+cl::list<std::string> RuleFiles("rules", cl::desc("Extra rules file or directory (repeatable)"),
+                                cl::value_desc("file"), cl::sub(ScanCmd), cl::cat(Cat));
+cl::opt<bool> NoDefaultRules("no-default-rules", cl::desc("Do not load the shipped kernel rules"),
+                             cl::sub(ScanCmd), cl::cat(Cat));
+cl::opt<unsigned> Jobs("j", cl::desc("Parallel jobs (default: all cores)"),
+                       cl::init(0), cl::sub(ScanCmd), cl::cat(Cat));
+cl::opt<std::string> Root("root", cl::desc("Store file names relative to this directory"),
+                          cl::value_desc("dir"), cl::sub(ScanCmd), cl::cat(Cat));
+cl::opt<bool> Full("full", cl::desc("Re-extract every TU, ignoring stored facts"),
+                   cl::sub(ScanCmd), cl::cat(Cat));
+cl::opt<bool> NoProgress("no-progress", cl::desc("No progress on stderr"),
+                         cl::sub(ScanCmd), cl::cat(Cat));
+cl::list<std::string> Filters(cl::Positional, cl::desc("[file filter...]"),
+                              cl::sub(ScanCmd));
+cl::opt<bool> FailOnFindings("fail-on-findings", cl::desc("Exit 1 when there are findings"),
+                             cl::sub(ScanCmd), cl::sub(ReportCmd), cl::cat(Cat));
+enum class Format { Text, Json, Summary };
+cl::opt<Format> Fmt("format", cl::desc("Output format"),
+                    cl::values(clEnumValN(Format::Text, "text", "lockdep-style splats"),
+                               clEnumValN(Format::Json, "json", "JSON (docs/json.md)"),
+                               clEnumValN(Format::Summary, "summary", "one compact block per finding")),
+                    cl::init(Format::Text), cl::sub(ScanCmd), cl::sub(ReportCmd),
+                    cl::sub(ExplainCmd), cl::cat(Cat));
+cl::opt<unsigned> Top("top", cl::desc("Print only the N best-ranked findings"),
+                      cl::init(0), cl::sub(ScanCmd), cl::sub(ReportCmd), cl::cat(Cat));
+cl::opt<std::string> ExplainId(cl::Positional, cl::desc("<finding id>"),
+                               cl::Required, cl::sub(ExplainCmd));
+cl::opt<std::string> From(cl::Positional, cl::desc("<held class>"), cl::Required,
+                          cl::sub(PathCmd));
+cl::opt<std::string> To(cl::Positional, cl::desc("<acquired class>"), cl::Required,
+                        cl::sub(PathCmd));
+cl::opt<std::string> Sql(cl::Positional, cl::desc("<sql>"), cl::Required,
+                         cl::sub(QueryCmd));
+
+int error(const Twine &Msg) {
+  WithColor::error(errs(), "lockgraph") << Msg << "\n";
+  return 2;
+}
+
+int error(Error E) {
+  std::string Msg = toString(std::move(E));
+  return error(Msg);
+}
+
+struct Loaded {
+  LockGraph G;
+  std::vector<Finding> Fs;
+  ScanInfo Info;
+};
+
+Expected<Loaded> loadDb(StringRef Path) {
+  auto S = Store::open(Path, /*ReadOnly=*/true);
+  if (!S)
+    return S.takeError();
+  Loaded L;
+  if (Error E = (*S)->loadResults(L.G, L.Fs))
+    return std::move(E);
+  Expected<std::vector<TURecord>> TUs = (*S)->loadTUs();
+  if (!TUs)
+    return TUs.takeError();
+  for (const TURecord &T : *TUs) {
+    ++L.Info.TUs;
+    if (!T.Ok) {
+      ++L.Info.FailedTUs;
+      L.Info.Failures.push_back({T.File, T.Error});
+    }
+  }
+  return L;
+}
+
+int printReport(const Loaded &L) {
+  ArrayRef<Finding> Fs = L.Fs;
+  if (Top && Top < Fs.size())
+    Fs = Fs.take_front(Top);
+  switch (Fmt) {
+  case Format::Text:
+    printText(outs(), L.G, Fs, L.Info);
+    break;
+  case Format::Json:
+    outs() << formatv("{0:2}", toJSON(L.G, Fs, L.Info)) << "\n";
+    break;
+  case Format::Summary:
+    printSummary(outs(), L.G, Fs);
+    break;
+  }
+  return FailOnFindings && !L.Fs.empty() ? 1 : 0;
+}
+
+int runScanCmd() {
+  if (BuildDir.empty() == CompDb.empty())
+    return error("scan needs exactly one of -p BUILD_DIR or --compdb FILE");
+  std::vector<std::string> RulePaths;
+  if (!NoDefaultRules)
+    RulePaths.push_back(rules::defaultRulesDir());
+  RulePaths.insert(RulePaths.end(), RuleFiles.begin(), RuleFiles.end());
+  Expected<rules::RuleSet> Rules = rules::loadRules(RulePaths);
+  if (!Rules)
+    return error(Rules.takeError());
+  ScanOptions Opts;
+  Opts.BuildDir = BuildDir;
+  Opts.CompDb = CompDb;
+  Opts.DbPath = DbPath;
+  Opts.Root = Root;
+  Opts.Jobs = Jobs;
+  Opts.Filters = Filters;
+  Opts.Full = Full;
+  Opts.Progress = !NoProgress;
+  Expected<ScanResult> R = runScan(Opts, *Rules);
+  if (!R)
+    return error(R.takeError());
+  errs() << formatv(
+      "lockgraph: {0} translation units: {1} analysed, {2} unchanged, {3} "
+      "failed; {4} functions, {5} calls ({6} indirect, {7} unresolved), {8} "
+      "lock acquisitions with an unresolvable lock; {9} lock classes, {10} "
+      "edges, {11} findings; extraction {12:f1} s, global step {13:f1} s\n",
+      R->Info.TUs, R->Info.TUs - R->Info.FailedTUs - R->Reused, R->Reused,
+      R->Info.FailedTUs, R->Functions, R->Stats.Calls, R->Stats.IndirectCalls,
+      R->Stats.UnresolvedIndirectCalls, R->Stats.UnresolvedLocks, R->Classes,
+      R->Edges, R->Findings, R->ExtractSeconds, R->GlobalSeconds);
+  for (auto &[File, Err] : R->Info.Failures)
+    errs() << "lockgraph: skipped " << File << ": " << Err << "\n";
+  Expected<Loaded> L = loadDb(DbPath);
+  if (!L)
+    return error(L.takeError());
+  return printReport(*L);
+}
+
+int runExplain() {
+  Expected<Loaded> L = loadDb(DbPath);
+  if (!L)
+    return error(L.takeError());
+  for (const Finding &F : L->Fs)
+    if (F.Id == ExplainId) {
+      if (Fmt == Format::Json) {
+        outs() << formatv("{0:2}", toJSON(L->G, ArrayRef<Finding>(F), L->Info))
+               << "\n";
+        return 0;
+      }
+      printFindingText(outs(), L->G, F);
+      return 0;
+    }
+  return error("no finding with id " + ExplainId);
+}
+
+int runPath() {
+  Expected<Loaded> L = loadDb(DbPath);
+  if (!L)
+    return error(L.takeError());
+  bool Found = false;
+  for (const Edge &E : L->G.Edges) {
+    if (E.Held != From || E.Acquired != To)
+      continue;
+    Found = true;
+    outs() << formatv("{0}({1}) -> {2}({3})\n", E.Held, modeLabel(E.HeldMode),
+                      E.Acquired, modeLabel(E.AcquiredMode));
+    printWitness(outs(), E, "  ");
+  }
+  if (!Found) {
+    errs() << "lockgraph: no edge " << From << " -> " << To << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int runQuery() {
+  auto S = Store::open(DbPath, /*ReadOnly=*/true);
+  if (!S)
+    return error(S.takeError());
+  auto Q = (*S)->db().prepare(Sql);
+  if (!Q)
+    return error(Q.takeError());
+  int N = Q->columnCount();
+  for (int I = 0; I < N; ++I)
+    outs() << (I ? "\t" : "") << Q->columnName(I);
+  if (N)
+    outs() << "\n";
+  while (true) {
+    Expected<bool> Row = Q->step();
+    if (!Row)
+      return error(Row.takeError());
+    if (!*Row)
+      break;
+    for (int I = 0; I < N; ++I)
+      outs() << (I ? "\t" : "") << (Q->isNull(I) ? "NULL" : Q->text(I));
+    outs() << "\n";
+  }
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM X(argc, argv);
+  cl::HideUnrelatedOptions(Cat);
+  if (!cl::ParseCommandLineOptions(
+          argc, argv,
+          "lockgraph: static lock-ordering analysis for the Linux kernel\n",
+          &errs()))
+    return 2;
+  if (ScanCmd)
+    return runScanCmd();
+  if (ReportCmd) {
+    Expected<Loaded> L = loadDb(DbPath);
+    if (!L)
+      return error(L.takeError());
+    return printReport(*L);
+  }
+  if (ExplainCmd)
+    return runExplain();
+  if (PathCmd)
+    return runPath();
+  if (QueryCmd)
+    return runQuery();
+  cl::PrintHelpMessage();
+  return 2;
+}
