@@ -27,6 +27,10 @@ public:
   FactsVisitor(ASTContext &Ctx, const FileNamer &Names, TUFacts &Out)
       : Ctx(Ctx), Names(Names), Out(Out) {}
 
+  /// Designated initializers live in the semantic form of InitListExprs,
+  /// which the visitor only walks as implicit code.
+  bool shouldVisitImplicitCode() const { return true; }
+
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (!FD->doesThisDeclarationHaveABody() || FD->isDependentContext() ||
         FD->isInvalidDecl())

@@ -150,6 +150,19 @@ TEST(Lower, OpsTablesAndIndirectCalls) {
   EXPECT_TRUE(Found);
 }
 
+TEST(Lower, DesignatedInitializerAloneIsAStore) {
+  TUFacts T = extract("struct address_space_operations { int (*migratepage)(int); int (*other)(int); };\n"
+                      "static int aio_migratepage(int x) { return x; }\n"
+                      "static const struct address_space_operations aio_ctx_aops = {\n"
+                      "  .migratepage = aio_migratepage,\n"
+                      "};\n"
+                      "const void *keep = &aio_ctx_aops;\n");
+  ASSERT_EQ(T.Stores.size(), 1u);
+  EXPECT_EQ(T.Stores[0].Field, "address_space_operations.migratepage");
+  EXPECT_EQ(T.Stores[0].Function, "aio_migratepage@t.c");
+  EXPECT_EQ(T.Stores[0].Line, 13u);
+}
+
 TEST(Lower, GuardCleanupCallsDestructorWithTheLock) {
   TUFacts T = extract(
       "typedef struct mutex *class_mutex_t;\n"

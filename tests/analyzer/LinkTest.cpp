@@ -1,0 +1,267 @@
+//===- LinkTest.cpp - Summaries and edges from in-memory C -----------------===//
+//
+// C code -> facts (Clang) -> lock graph (global step) with a small rule set
+// built in the test, so each test states the exact edge, line and chain.
+//
+//===----------------------------------------------------------------------===//
+
+#include "analyzer/Extract.h"
+#include "db/Findings.h"
+#include "db/Link.h"
+#include "gtest/gtest.h"
+
+using namespace lockgraph;
+
+namespace {
+
+const char *Prelude = R"c(struct spinlock { int rlock; };
+typedef struct spinlock spinlock_t;
+struct mutex { int m; };
+struct rw_semaphore { int s; };
+void spin_lock(spinlock_t *l);
+void spin_unlock(spinlock_t *l);
+void mutex_lock(struct mutex *m);
+void mutex_lock_nested(struct mutex *m, int sub);
+int mutex_trylock(struct mutex *m);
+void mutex_unlock(struct mutex *m);
+void down_read(struct rw_semaphore *s);
+void up_read(struct rw_semaphore *s);
+unsigned long copy_from_user(void *to, const void *from, unsigned long n);
+void pagefault_disable(void);
+void pagefault_enable(void);
+struct foo { struct mutex a; struct mutex b; spinlock_t s; struct rw_semaphore sem; };
+)c"; // 16 lines
+
+rules::RuleSet testRules() {
+  rules::RuleSet R;
+  auto Add = [&](const char *Fn, rules::Action Act, int Arg, const char *Flavor,
+                 rules::Mode M = rules::Mode::Exclusive) {
+    rules::Api A;
+    A.Function = Fn;
+    A.Act = Act;
+    A.Arg = Arg;
+    A.Flavor = Flavor;
+    A.M = M;
+    R.Apis[Fn] = A;
+    return &R.Apis[Fn];
+  };
+  Add("spin_lock", rules::Action::Acquire, 0, "spin");
+  Add("spin_unlock", rules::Action::Release, 0, "");
+  Add("mutex_lock", rules::Action::Acquire, 0, "mutex");
+  Add("mutex_lock_nested", rules::Action::Acquire, 0, "mutex")->SubclassArg = 1;
+  Add("mutex_trylock", rules::Action::Try, 0, "mutex");
+  Add("mutex_unlock", rules::Action::Release, 0, "");
+  Add("down_read", rules::Action::Acquire, 0, "rwsem", rules::Mode::Shared);
+  Add("up_read", rules::Action::Release, 0, "");
+  rules::Api *U = Add("copy_from_user", rules::Action::Touch, -1, "rwsem",
+                      rules::Mode::Shared);
+  U->Lock = "mm_struct.mmap_lock";
+  U->Tags = {"uaccess"};
+  U->UnlessHeld = {"pagefault_disabled"};
+  rules::Api *P = Add("pagefault_disable", rules::Action::Acquire, -1, "context");
+  P->Lock = "pagefault_disabled";
+  Add("pagefault_enable", rules::Action::Release, -1, "")->Lock =
+      "pagefault_disabled";
+  R.LockTypes.insert("spinlock");
+  R.LockTypes.insert("mutex");
+  R.LockTypes.insert("rw_semaphore");
+  return R;
+}
+
+struct Result {
+  LockGraph G;
+  std::vector<Finding> Fs;
+};
+
+Result link(const std::vector<std::string> &TUs) {
+  std::vector<StoredFunction> Fns;
+  std::vector<StoredFieldStore> Stores;
+  int64_t Id = 0;
+  for (size_t T = 0; T < TUs.size(); ++T) {
+    std::string Name = "tu" + std::to_string(T) + ".c";
+    llvm::Expected<TUFacts> F =
+        extractFromCode(std::string(Prelude) + TUs[T], Name, {"-xc"});
+    EXPECT_TRUE(bool(F)) << llvm::toString(F.takeError());
+    if (!F)
+      return {};
+    for (FunctionFacts &FF : F->Functions)
+      Fns.push_back(StoredFunction{++Id, int64_t(T + 1), std::move(FF)});
+    for (FieldStore &S : F->Stores)
+      Stores.push_back(StoredFieldStore{int64_t(T + 1), std::move(S)});
+  }
+  rules::RuleSet R = testRules();
+  Result Out;
+  Out.G = buildLockGraph(Fns, Stores, R);
+  Out.Fs = findAll(Out.G, R);
+  return Out;
+}
+
+const Edge *find(const LockGraph &G, llvm::StringRef H, llvm::StringRef A) {
+  for (const Edge &E : G.Edges)
+    if (E.Held == H && E.Acquired == A)
+      return &E;
+  return nullptr;
+}
+
+std::string chain(const Edge &E) {
+  std::string S;
+  for (const Hop &H : E.Chain)
+    S += (S.empty() ? "" : " > ") + H.Function + ":" + std::to_string(H.Line) +
+         (H.Via.empty() ? "" : " via " + H.Via);
+  return S;
+}
+
+TEST(Link, WrapperThroughParameterIsInstantiatedPerCall) {
+  Result R = link({"static void lock_it(struct mutex *m) { mutex_lock(m); }\n" // 17
+                   "void f(struct foo *x) {\n"                                 // 18
+                   "  spin_lock(&x->s);\n"                                     // 19
+                   "  lock_it(&x->a);\n"                                       // 20
+                   "}\n"});
+  const Edge *E = find(R.G, "foo.s", "foo.a");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(E->Function, "f");
+  EXPECT_EQ(E->HeldLine, 19u);
+  EXPECT_EQ(chain(*E), "f:20 > lock_it:17");
+  EXPECT_EQ(R.G.Edges.size(), 1u);
+}
+
+TEST(Link, LockHeldAcrossReturnAndReleasedByCallee) {
+  Result R = link({"static void take(struct foo *x) { mutex_lock(&x->a); }\n"   // 17
+                   "static void drop(struct foo *x) { mutex_unlock(&x->a); }\n" // 18
+                   "void f(struct foo *x) {\n"                                   // 19
+                   "  take(x);\n"                                                // 20
+                   "  spin_lock(&x->s);\n"                                       // 21
+                   "  spin_unlock(&x->s);\n"                                     // 22
+                   "  drop(x);\n"                                                // 23
+                   "  mutex_lock(&x->b);\n"                                      // 24
+                   "}\n"});
+  const Edge *E = find(R.G, "foo.a", "foo.s");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(E->HeldLine, 20u) << "held since the call that returned holding it";
+  EXPECT_EQ(find(R.G, "foo.a", "foo.b"), nullptr) << "drop() released it";
+}
+
+TEST(Link, GotoLadderReleasesOnEveryPath) {
+  Result R = link({"int f(struct foo *x, int c) {\n" // 17
+                   "  int err = 0;\n"
+                   "  mutex_lock(&x->a);\n"           // 19
+                   "  if (c) { err = -1; goto out; }\n"
+                   "  spin_lock(&x->s);\n"            // 21
+                   "  spin_unlock(&x->s);\n"
+                   "out:\n"
+                   "  mutex_unlock(&x->a);\n"
+                   "  mutex_lock(&x->b);\n"           // 25
+                   "  mutex_unlock(&x->b);\n"
+                   "  return err;\n"
+                   "}\n"});
+  ASSERT_NE(find(R.G, "foo.a", "foo.s"), nullptr);
+  EXPECT_EQ(find(R.G, "foo.a", "foo.b"), nullptr);
+  EXPECT_EQ(find(R.G, "foo.s", "foo.b"), nullptr);
+}
+
+TEST(Link, TrylockHoldsOnSuccessButAddsNoEdgeIntoIt) {
+  Result R = link({"int f(struct foo *x) {\n"          // 17
+                   "  spin_lock(&x->s);\n"              // 18
+                   "  if (!mutex_trylock(&x->a)) {\n"   // 19
+                   "    spin_unlock(&x->s);\n"
+                   "    return -11;\n"
+                   "  }\n"
+                   "  mutex_lock(&x->b);\n"             // 23
+                   "  return 0;\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.s", "foo.a"), nullptr);
+  const Edge *E = find(R.G, "foo.a", "foo.b");
+  ASSERT_NE(E, nullptr);
+  EXPECT_TRUE(E->HeldTry);
+  EXPECT_EQ(E->HeldLine, 19u);
+  EXPECT_NE(find(R.G, "foo.s", "foo.b"), nullptr);
+}
+
+TEST(Link, UserCopyIsMmapLockUnlessPagefaultsDisabled) {
+  Result R = link({"void w(struct foo *x, void *u) {\n" // 17
+                   "  mutex_lock(&x->a);\n"             // 18
+                   "  copy_from_user(0, u, 1);\n"       // 19
+                   "  pagefault_disable();\n"
+                   "  mutex_lock(&x->b);\n"             // 21
+                   "  copy_from_user(0, u, 1);\n"       // 22
+                   "  pagefault_enable();\n"
+                   "}\n"});
+  const Edge *E = find(R.G, "foo.a", "mm_struct.mmap_lock");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(chain(*E), "w:19");
+  EXPECT_EQ(E->AcquiredMode, rules::Mode::Shared);
+  EXPECT_EQ(find(R.G, "foo.b", "mm_struct.mmap_lock"), nullptr);
+  EXPECT_EQ(find(R.G, "pagefault_disabled", "foo.b"), nullptr)
+      << "contexts make no edges";
+}
+
+TEST(Link, IndirectCallThroughOpsTableAcrossTUs) {
+  Result R = link({"struct ops { void (*run)(struct foo *); };\n"        // 17
+                   "void caller(struct foo *x, const struct ops *o) {\n" // 18
+                   "  mutex_lock(&x->a);\n"                              // 19
+                   "  o->run(x);\n"                                      // 20
+                   "  mutex_unlock(&x->a);\n"
+                   "}\n",
+                   "struct ops { void (*run)(struct foo *); };\n"   // 17
+                   "static void impl(struct foo *x) {\n"           // 18
+                   "  spin_lock(&x->s);\n"                         // 19
+                   "}\n"
+                   "const struct ops my_ops = { .run = impl };\n"});
+  const Edge *E = find(R.G, "foo.a", "foo.s");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(chain(*E), "caller:20 > impl:19 via ops.run");
+}
+
+TEST(Link, RecursionReachesFixpoint) {
+  Result R = link({"void h(struct foo *x, int n);\n"                        // 17
+                   "void g(struct foo *x, int n) { if (n) h(x, n - 1); }\n" // 18
+                   "void h(struct foo *x, int n) {\n"                       // 19
+                   "  g(x, n);\n"                                           // 20
+                   "  mutex_lock(&x->b);\n"                                 // 21
+                   "  mutex_unlock(&x->b);\n"
+                   "}\n"
+                   "void top(struct foo *x) {\n"                            // 24
+                   "  mutex_lock(&x->a);\n"                                 // 25
+                   "  g(x, 3);\n"                                           // 26
+                   "}\n"
+                   "void other(struct foo *x) {\n"
+                   "  mutex_lock(&x->b);\n"
+                   "  mutex_lock(&x->a);\n"
+                   "}\n"});
+  const Edge *E = find(R.G, "foo.a", "foo.b");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(chain(*E), "top:26 > g:18 > h:21");
+  ASSERT_EQ(R.Fs.size(), 1u);
+  EXPECT_EQ(R.Fs[0].Kind, FindingKind::Inversion);
+  EXPECT_EQ(R.Fs[0].Locks, (std::vector<std::string>{"foo.a", "foo.b"}));
+}
+
+TEST(Link, NestedSubclassIsNoSelfDeadlockButPlainReacquireIs) {
+  Result R = link({"void ok(struct foo *x, struct foo *y) {\n"
+                   "  mutex_lock(&x->a);\n"
+                   "  mutex_lock_nested(&y->a, 1);\n"
+                   "}\n"
+                   "static void helper(struct foo *x) { spin_lock(&x->s); }\n"
+                   "void bad(struct foo *x) {\n"
+                   "  spin_lock(&x->s);\n"
+                   "  helper(x);\n"
+                   "}\n"});
+  ASSERT_NE(find(R.G, "foo.a", "foo.a/1"), nullptr);
+  ASSERT_EQ(R.Fs.size(), 1u);
+  EXPECT_EQ(R.Fs[0].Kind, FindingKind::SelfDeadlock);
+  EXPECT_EQ(R.Fs[0].Locks, std::vector<std::string>{"foo.s"});
+  EXPECT_TRUE(R.G.Edges[R.Fs[0].Edges[0]].SameInstance);
+}
+
+TEST(Link, LoopReleasesBeforeNextIteration) {
+  Result R = link({"void f(struct foo *x, int n) {\n"
+                   "  for (int i = 0; i < n; i++) {\n"
+                   "    mutex_lock(&x->a);\n"
+                   "    mutex_unlock(&x->a);\n"
+                   "  }\n"
+                   "  mutex_lock(&x->b);\n"
+                   "}\n"});
+  EXPECT_TRUE(R.G.Edges.empty());
+}
+
+} // namespace
