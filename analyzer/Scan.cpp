@@ -21,12 +21,12 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
@@ -263,7 +263,63 @@ Error fillInfo(Store &S, ScanResult &R) {
   return Error::success();
 }
 
+
+/// Parses one TU in this process.
+struct Extracted {
+  bool Ok = false;
+  std::string Error;
+  TUFacts Facts;
+};
+
+Extracted extractOne(const tooling::CompileCommand &Cmd, StringRef Root) {
+  Extracted R;
+  FirstError Diags;
+  OneCommand DB(Cmd);
+  tooling::ClangTool Tool(DB, {Cmd.Filename});
+  Tool.clearArgumentsAdjusters();
+  Tool.appendArgumentsAdjuster(tooling::getClangStripOutputAdjuster());
+  Tool.appendArgumentsAdjuster(tooling::getClangStripDependencyFileAdjuster());
+  Tool.appendArgumentsAdjuster(stripKbuildArgs());
+  Tool.appendArgumentsAdjuster(tooling::getClangSyntaxOnlyAdjuster());
+  Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
+      {"-resource-dir", LOCKGRAPH_CLANG_RESOURCE_DIR},
+      tooling::ArgumentInsertPosition::BEGIN));
+  Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
+      {"-w", "-ferror-limit=3"}, tooling::ArgumentInsertPosition::END));
+  Tool.setDiagnosticConsumer(&Diags);
+  Tool.setPrintErrorMessage(false);
+  Factory F(Root.str(), R.Facts);
+  R.Ok = Tool.run(&F) == 0 && Diags.getNumErrors() == 0;
+  if (!R.Ok)
+    R.Error = Diags.Message.empty() ? "does not parse" : Diags.Message;
+  return R;
+}
+
 } // namespace
+
+int runExtractWorker(StringRef CommandFile, StringRef Root,
+                     StringRef OutFile) {
+  std::string Err;
+  auto DB = tooling::JSONCompilationDatabase::loadFromFile(
+      CommandFile, Err, tooling::JSONCommandLineSyntax::AutoDetect);
+  json::Object Out;
+  if (!DB || DB->getAllCompileCommands().empty()) {
+    Out["ok"] = false;
+    Out["error"] = "bad worker command file: " + Err;
+  } else {
+    Extracted R = extractOne(DB->getAllCompileCommands().front(), Root);
+    Out["ok"] = R.Ok;
+    Out["error"] = R.Error;
+    if (R.Ok)
+      Out["facts"] = toJSON(R.Facts);
+  }
+  std::error_code EC;
+  raw_fd_ostream OS(OutFile, EC);
+  if (EC)
+    return 2;
+  OS << json::Value(std::move(Out));
+  return OS.has_error() ? 2 : 0;
+}
 
 Expected<ScanResult> runScan(const ScanOptions &Opts,
                              const rules::RuleSet &Rules) {
@@ -389,46 +445,78 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
   Error WriteError = Error::success();
   bool Failed = false;
   Progress Bar(Jobs.size(), Opts.Progress);
-  CrashRecoveryContext::Enable();
+  if (Opts.WorkerBinary.empty())
+    return fail("no worker binary to parse translation units with");
+  SmallString<128> WorkDirBuf;
+  if (std::error_code EC =
+          sys::fs::createUniqueDirectory("lockgraph-work", WorkDirBuf))
+    return fail("cannot create a temporary directory: " + EC.message());
+  std::string WorkDir = WorkDirBuf.str().str();
+  auto RemoveWork = make_scope_exit([&] { sys::fs::remove_directories(WorkDir); });
   {
     DefaultThreadPool Pool(hardware_concurrency(Opts.Jobs));
     for (const Job &J : Jobs)
-      Pool.async([&, J] {
-        TUFacts Facts;
-        FirstError Diags;
-        bool Ok = false;
+      Pool.async([&, J, Index = &J - Jobs.data()] {
         auto Start = Clock::now();
-        CrashRecoveryContext CRC;
-        bool Survived = CRC.RunSafely([&] {
-          OneCommand DB(J.Command);
-          tooling::ClangTool Tool(DB, {J.Command.Filename});
-          Tool.clearArgumentsAdjusters();
-          Tool.appendArgumentsAdjuster(tooling::getClangStripOutputAdjuster());
-          Tool.appendArgumentsAdjuster(
-              tooling::getClangStripDependencyFileAdjuster());
-          Tool.appendArgumentsAdjuster(stripKbuildArgs());
-          Tool.appendArgumentsAdjuster(tooling::getClangSyntaxOnlyAdjuster());
-          Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
-              {"-resource-dir", LOCKGRAPH_CLANG_RESOURCE_DIR},
-              tooling::ArgumentInsertPosition::BEGIN));
-          Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
-              {"-w", "-ferror-limit=3"}, tooling::ArgumentInsertPosition::END));
-          Tool.setDiagnosticConsumer(&Diags);
-          Tool.setPrintErrorMessage(false);
-          Factory F(Root.str().str(), Facts);
-          Ok = Tool.run(&F) == 0 && Diags.getNumErrors() == 0;
-        });
+        std::string Base = (WorkDir + "/" + Twine(Index)).str();
+        std::string CmdFile = Base + ".cmd.json", OutFile = Base + ".out.json";
+        {
+          json::Array One{json::Object{
+              {"directory", J.Command.Directory},
+              {"file", J.Command.Filename},
+              {"arguments", json::Array(J.Command.CommandLine)}}};
+          std::error_code EC;
+          raw_fd_ostream OS(CmdFile, EC);
+          OS << json::Value(std::move(One));
+        }
+        std::string ErrMsg;
+        std::optional<sys::ProcessStatistics> Stat;
+        StringRef Argv[] = {Opts.WorkerBinary, "extract-tu", "--command",
+                            CmdFile,           "--root",     Root,
+                            "--out",           OutFile};
+        std::optional<StringRef> Redirects[] = {StringRef(""), StringRef(""),
+                                                StringRef("")};
+        int RC = sys::ExecuteAndWait(Opts.WorkerBinary, Argv, std::nullopt,
+                                     Redirects, 0, 0, &ErrMsg, nullptr, &Stat);
+        bool Ok = false;
+        std::string Error;
+        TUFacts Facts;
+        if (RC != 0) {
+          Error = RC == -2 ? "front end crashed (" + ErrMsg + ")"
+                           : "worker failed (" +
+                                 (ErrMsg.empty() ? "exit " + std::to_string(RC)
+                                                 : ErrMsg) +
+                                 ")";
+        } else if (auto Buf = MemoryBuffer::getFile(OutFile)) {
+          Expected<json::Value> V = json::parse((*Buf)->getBuffer());
+          const json::Object *O = V ? V->getAsObject() : nullptr;
+          if (!O) {
+            if (!V)
+              consumeError(V.takeError());
+            Error = "worker wrote malformed output";
+          } else if (!O->getBoolean("ok").value_or(false)) {
+            Error = O->getString("error").value_or("does not parse").str();
+          } else if (Expected<TUFacts> F =
+                         tuFactsFromJSON(*O->get("facts"))) {
+            Facts = std::move(*F);
+            Ok = true;
+          } else {
+            Error = toString(F.takeError());
+          }
+        } else {
+          Error = "worker wrote no output";
+        }
+        sys::fs::remove(CmdFile);
+        sys::fs::remove(OutFile);
         TURecord Rec;
         Rec.File = J.File;
         Rec.Directory = J.Command.Directory;
         Rec.Command = commandText(J.Command);
         Rec.ParseSeconds = secondsSince(Start);
-        if (!Survived) {
+        Rec.PeakKB = Stat ? Stat->PeakMemory : 0;
+        if (!Ok) {
           Rec.Ok = false;
-          Rec.Error = "front end crashed";
-        } else if (!Ok) {
-          Rec.Ok = false;
-          Rec.Error = Diags.Message.empty() ? "does not parse" : Diags.Message;
+          Rec.Error = Error;
         } else {
           Rec.Inputs = Facts.Inputs;
           std::optional<std::string> H = Hashes.tuHash(Rec.Command, Rec.Inputs);

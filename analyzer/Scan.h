@@ -34,6 +34,9 @@ struct ScanOptions {
   /// Re-extract every TU even when its hash is unchanged.
   bool Full = false;
   bool Progress = true;
+  /// The lockgraph binary; each TU is parsed by a `lockgraph extract-tu`
+  /// child process so a front-end crash costs that TU only.
+  std::string WorkerBinary;
 };
 
 struct ScanResult {
@@ -52,6 +55,12 @@ struct ScanResult {
 /// not writable, disk full...); per-TU failures are in the result.
 llvm::Expected<ScanResult> runScan(const ScanOptions &Opts,
                                    const rules::RuleSet &Rules);
+
+/// The worker side: parses the single command of CommandFile (a one-entry
+/// compile database) and writes {"ok", "error", "facts"} JSON to OutFile.
+/// Returns 0 unless OutFile cannot be written.
+int runExtractWorker(llvm::StringRef CommandFile, llvm::StringRef Root,
+                     llvm::StringRef OutFile);
 
 /// The global step alone, over an open read-write database at Path.
 llvm::Expected<ScanResult> relink(llvm::StringRef Path,

@@ -212,4 +212,71 @@ Error FunctionFacts::bodyFromJSON(const json::Value &V) {
   return Error::success();
 }
 
+json::Value toJSON(const TUFacts &T) {
+  json::Array Fns;
+  for (const FunctionFacts &F : T.Functions)
+    Fns.push_back(json::Object{{"key", F.Key},
+                               {"name", F.Name},
+                               {"file", F.File},
+                               {"line", F.Line},
+                               {"static", F.IsStatic},
+                               {"body", F.bodyToJSON()}});
+  json::Array Stores;
+  for (const FieldStore &S : T.Stores)
+    Stores.push_back(json::Object{{"field", S.Field},
+                                  {"function", S.Function},
+                                  {"file", S.File},
+                                  {"line", S.Line}});
+  return json::Object{{"main", T.MainFile},
+                      {"inputs", json::Array(T.Inputs)},
+                      {"functions", std::move(Fns)},
+                      {"stores", std::move(Stores)}};
+}
+
+Expected<TUFacts> tuFactsFromJSON(const json::Value &V) {
+  auto Bad = [](const char *What) {
+    return createStringError(inconvertibleErrorCode(), "malformed facts: %s",
+                             What);
+  };
+  const json::Object *O = V.getAsObject();
+  if (!O)
+    return Bad("not an object");
+  TUFacts T;
+  T.MainFile = O->getString("main").value_or("").str();
+  if (const json::Array *In = O->getArray("inputs"))
+    for (const json::Value &I : *In)
+      T.Inputs.push_back(I.getAsString().value_or("").str());
+  if (const json::Array *Fs = O->getArray("functions"))
+    for (const json::Value &FV : *Fs) {
+      const json::Object *FO = FV.getAsObject();
+      if (!FO)
+        return Bad("function is not an object");
+      FunctionFacts F;
+      F.Key = FO->getString("key").value_or("").str();
+      F.Name = FO->getString("name").value_or("").str();
+      F.File = FO->getString("file").value_or("").str();
+      F.Line = FO->getInteger("line").value_or(0);
+      F.IsStatic = FO->getBoolean("static").value_or(false);
+      const json::Value *Body = FO->get("body");
+      if (!Body)
+        return Bad("function without body");
+      if (Error E = F.bodyFromJSON(*Body))
+        return std::move(E);
+      T.Functions.push_back(std::move(F));
+    }
+  if (const json::Array *Ss = O->getArray("stores"))
+    for (const json::Value &SV : *Ss) {
+      const json::Object *SO = SV.getAsObject();
+      if (!SO)
+        return Bad("store is not an object");
+      FieldStore S;
+      S.Field = SO->getString("field").value_or("").str();
+      S.Function = SO->getString("function").value_or("").str();
+      S.File = SO->getString("file").value_or("").str();
+      S.Line = SO->getInteger("line").value_or(0);
+      T.Stores.push_back(std::move(S));
+    }
+  return T;
+}
+
 } // namespace lockgraph

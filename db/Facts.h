@@ -125,6 +125,8 @@ struct TUFacts {
 };
 
 llvm::json::Value toJSON(const ArgValue &A);
+llvm::json::Value toJSON(const TUFacts &T);
+llvm::Expected<TUFacts> tuFactsFromJSON(const llvm::json::Value &V);
 bool fromJSON(const llvm::json::Value &V, ArgValue &A, llvm::json::Path P);
 
 } // namespace lockgraph

@@ -7,6 +7,8 @@
 // connected component, every edge u->v is closed into a cycle by the
 // shortest path v->..->u (BFS); the cycle is rotated to start at its
 // smallest class, so each cycle is reported once, not once per rotation.
+// A cycle with a chord is left out: the shorter cycles the chord makes are
+// reported, and the long one shows up once they are fixed.
 // Lockdep's rule for recursive readers drops cycles that are not strong:
 // a lock acquired as recursive reader on the way in and held as a reader on
 // the way out breaks the cycle.
@@ -174,6 +176,16 @@ std::vector<Finding> findInversions(const LockGraph &G) {
     auto Min = std::min_element(Cycle.begin(), Cycle.end());
     std::rotate(Cycle.begin(), Min, Cycle.end());
     if (!Seen.insert(Cycle).second)
+      continue;
+    // Only chordless cycles: a chord splits the cycle into shorter ones,
+    // which are reported instead.
+    bool Chord = false;
+    for (size_t I = 0; I < Cycle.size() && !Chord; ++I)
+      for (size_t J = 0; J < Cycle.size() && !Chord; ++J)
+        if (J != I && J != (I + 1) % Cycle.size() &&
+            Best.count({Cycle[I], Cycle[J]}))
+          Chord = true;
+    if (Chord)
       continue;
     std::vector<size_t> Edges;
     for (size_t I = 0; I < Cycle.size(); ++I)

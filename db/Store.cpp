@@ -24,6 +24,7 @@ CREATE TABLE tu(
   status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
   error TEXT,
   parse_seconds REAL NOT NULL DEFAULT 0,
+  peak_kb INTEGER NOT NULL DEFAULT 0,
   inputs TEXT NOT NULL DEFAULT '[]'
 ) STRICT;
 CREATE TABLE function(
@@ -163,8 +164,8 @@ Expected<int64_t> Store::putTU(const TURecord &TU, const TUFacts *Facts) {
   if (Error E = removeTU(TU.File))
     return std::move(E);
   auto Ins = Db->prepare("INSERT INTO tu(file, directory, command, hash, "
-                         "status, error, parse_seconds, inputs) VALUES "
-                         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+                         "status, error, parse_seconds, inputs, peak_kb) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!Ins)
     return Ins.takeError();
   Ins->bind(1, TU.File)
@@ -180,6 +181,7 @@ Expected<int64_t> Store::putTU(const TURecord &TU, const TUFacts *Facts) {
   std::string Inputs;
   raw_string_ostream(Inputs) << json::Value(json::Array(TU.Inputs));
   Ins->bind(8, Inputs);
+  Ins->bind(9, int64_t(TU.PeakKB));
   if (Error E = Ins->run())
     return std::move(E);
   int64_t Id = Db->lastInsertId();
@@ -243,7 +245,7 @@ Expected<int64_t> Store::putTU(const TURecord &TU, const TUFacts *Facts) {
 
 Expected<std::vector<TURecord>> Store::loadTUs() {
   auto Q = Db->prepare("SELECT file, directory, command, hash, status, error, "
-                       "parse_seconds, inputs FROM tu ORDER BY file");
+                       "parse_seconds, inputs, peak_kb FROM tu ORDER BY file");
   if (!Q)
     return Q.takeError();
   std::vector<TURecord> Out;
@@ -261,6 +263,7 @@ Expected<std::vector<TURecord>> Store::loadTUs() {
     T.Ok = Q->text(4) == "ok";
     T.Error = Q->text(5);
     T.ParseSeconds = Q->real(6);
+    T.PeakKB = Q->integer(8);
     if (Expected<json::Value> In = json::parse(Q->text(7))) {
       if (const json::Array *A = In->getAsArray())
         for (const json::Value &V : *A)

@@ -42,6 +42,8 @@ struct TURecord {
   bool Ok = true;
   std::string Error;
   double ParseSeconds = 0;
+  /// Peak resident memory of the worker that parsed it, in KiB.
+  uint64_t PeakKB = 0;
   /// Every file the TU read, for the incremental hash.
   std::vector<std::string> Inputs;
 };

@@ -23,6 +23,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -50,10 +51,9 @@ constexpr StringLiteral TopKeys[] = {"family",  "include", "lock_types",
                                      "aliases", "apis",    "names",
                                      "forbid",  "orders"};
 constexpr StringLiteral ApiKeys[] = {
-    "function",     "action",  "arg",   "lock",    "mode",
-    "read_arg",     "subclass_arg",     "try_arg", "flavor",
-    "irq",          "success", "tags",  "unless_held",
-    "override"};
+    "function", "action",       "arg",         "lock",    "mode",
+    "read_arg", "subclass_arg", "try_arg",     "flavor",  "irq",
+    "success",  "tags",         "unless_held", "override"};
 constexpr StringLiteral NameKeys[] = {"function", "arg", "name_arg",
                                       "override"};
 constexpr StringLiteral ForbidKeys[] = {"name", "message", "outer", "inner"};
@@ -91,8 +91,8 @@ struct ParsedFile {
   std::vector<Order> Orders;
 };
 
-using KeyFn = function_ref<Error(StringRef Key, yaml::Node *KeyNode,
-                                 yaml::Node *Value)>;
+using KeyFn =
+    function_ref<Error(StringRef Key, yaml::Node *KeyNode, yaml::Node *Value)>;
 
 /// Walks the nodes of one file. Every error it makes names File and a line.
 class FileParser {
@@ -121,6 +121,18 @@ private:
     return line(V);
   }
 
+  /// True for an empty value and for plain `~`/`null`, where a list or a
+  /// mapping is expected (YAMLParser leaves those as scalars).
+  static bool isNull(const yaml::Node *V) {
+    if (!V || isa<yaml::NullNode>(V))
+      return true;
+    auto *S = dyn_cast<yaml::ScalarNode>(V);
+    if (!S)
+      return false;
+    StringRef Raw = S->getRawValue();
+    return Raw == "~" || Raw == "null" || Raw == "Null" || Raw == "NULL";
+  }
+
   Error err(unsigned Line, StringRef Key, const Twine &Msg) const {
     return createStringError(inconvertibleErrorCode(),
                              File + ":" + Twine(Line) + ": key '" + Key +
@@ -132,25 +144,46 @@ private:
                              File + ":" + Twine(Line) + ": " + Msg);
   }
 
-  /// Rejects aliases (`*name`), which YAMLParser does not resolve.
-  Error checkNotAlias(StringRef Key, yaml::Node *V) const {
+  /// Rejects aliases (`*name`), which YAMLParser does not resolve. An alias
+  /// node's own location is the token after it, so the error points at
+  /// Where (the key or list holding it).
+  Error checkNotAlias(StringRef Key, const yaml::Node *Where,
+                      yaml::Node *V) const {
     if (V && isa<yaml::AliasNode>(V))
-      return err(line(V), Key, "YAML aliases (*name) are not supported");
+      return err(line(Where), Key, "YAML aliases (*name) are not supported");
     return Error::success();
   }
 
   Error walk(yaml::MappingNode *M, ArrayRef<StringLiteral> Allowed,
              StringRef What, KeyFn Fn);
 
-  Expected<std::string> str(StringRef Key, yaml::Node *KeyNode,
-                            yaml::Node *V, bool AllowEmpty = false);
+  Expected<std::string> str(StringRef Key, yaml::Node *KeyNode, yaml::Node *V,
+                            bool AllowEmpty = false);
   Expected<int> index(StringRef Key, yaml::Node *KeyNode, yaml::Node *V);
   Expected<bool> boolean(StringRef Key, yaml::Node *KeyNode, yaml::Node *V);
   Expected<std::vector<Item>> strList(StringRef Key, yaml::Node *KeyNode,
                                       yaml::Node *V);
-  Expected<std::vector<yaml::MappingNode *>>
-  entries(StringRef Key, yaml::Node *KeyNode, yaml::Node *V,
-          ArrayRef<StringLiteral> EntryKeys);
+  /// Calls Fn on each mapping of the list V. The parser is lazy: an entry
+  /// must be read before the list iterator moves past it.
+  Error forEachEntry(StringRef Key, yaml::Node *KeyNode, yaml::Node *V,
+                     ArrayRef<StringLiteral> EntryKeys,
+                     function_ref<Error(yaml::MappingNode *)> Fn);
+
+  /// Parses each entry of the list V with Parse and appends it to Out.
+  template <typename T>
+  Error parseEntries(StringRef Key, yaml::Node *KeyNode, yaml::Node *V,
+                     ArrayRef<StringLiteral> EntryKeys,
+                     Expected<T> (FileParser::*Parse)(yaml::MappingNode *),
+                     std::vector<T> &Out) {
+    return forEachEntry(Key, KeyNode, V, EntryKeys,
+                        [&](yaml::MappingNode *M) -> Error {
+                          Expected<T> Entry = (this->*Parse)(M);
+                          if (!Entry)
+                            return Entry.takeError();
+                          Out.push_back(std::move(*Entry));
+                          return Error::success();
+                        });
+  }
 
   Error flavor(StringRef Key, const Item &F) const;
 
@@ -175,12 +208,11 @@ Error FileParser::walk(yaml::MappingNode *M, ArrayRef<StringLiteral> Allowed,
     std::string Key = KS->getValue(Storage).str();
     if (!is_contained(Allowed, Key))
       return err(line(KS), Key,
-                 "unknown " + What + " (expected " + join(Allowed, ", ") +
-                     ")");
+                 "unknown " + What + " (expected " + join(Allowed, ", ") + ")");
     if (!Seen.insert(Key).second)
       return err(line(KS), Key, "duplicate key");
     yaml::Node *V = KV.getValue();
-    if (Error E = checkNotAlias(Key, V))
+    if (Error E = checkNotAlias(Key, KS, V))
       return E;
     if (Error E = Fn(Key, KS, V))
       return E;
@@ -236,11 +268,10 @@ Expected<bool> FileParser::boolean(StringRef Key, yaml::Node *KeyNode,
   return err(line(V), Key, "expected true or false, got '" + *S + "'");
 }
 
-Expected<std::vector<Item>> FileParser::strList(StringRef Key,
-                                                yaml::Node *KeyNode,
-                                                yaml::Node *V) {
+Expected<std::vector<Item>>
+FileParser::strList(StringRef Key, yaml::Node *KeyNode, yaml::Node *V) {
   std::vector<Item> Out;
-  if (!V || isa<yaml::NullNode>(V))
+  if (isNull(V))
     return Out;
   if (isa<yaml::ScalarNode>(V)) {
     Expected<std::string> S = str(Key, KeyNode, V);
@@ -253,7 +284,7 @@ Expected<std::vector<Item>> FileParser::strList(StringRef Key,
   if (!Seq)
     return err(line(KeyNode), Key, "expected a list of strings");
   for (yaml::Node &El : *Seq) {
-    if (Error E = checkNotAlias(Key, &El))
+    if (Error E = checkNotAlias(Key, KeyNode, &El))
       return E;
     auto *SN = dyn_cast<yaml::ScalarNode>(&El);
     if (!SN)
@@ -267,27 +298,27 @@ Expected<std::vector<Item>> FileParser::strList(StringRef Key,
   return Out;
 }
 
-Expected<std::vector<yaml::MappingNode *>>
-FileParser::entries(StringRef Key, yaml::Node *KeyNode, yaml::Node *V,
-                    ArrayRef<StringLiteral> EntryKeys) {
-  std::vector<yaml::MappingNode *> Out;
-  if (!V || isa<yaml::NullNode>(V))
-    return Out;
+Error FileParser::forEachEntry(StringRef Key, yaml::Node *KeyNode,
+                               yaml::Node *V, ArrayRef<StringLiteral> EntryKeys,
+                               function_ref<Error(yaml::MappingNode *)> Fn) {
+  if (isNull(V))
+    return Error::success();
   auto *Seq = dyn_cast<yaml::SequenceNode>(V);
   if (!Seq)
     return err(line(KeyNode), Key,
                "expected a list of mappings with keys " +
                    join(EntryKeys, ", "));
   for (yaml::Node &El : *Seq) {
-    if (Error E = checkNotAlias(Key, &El))
+    if (Error E = checkNotAlias(Key, KeyNode, &El))
       return E;
     auto *M = dyn_cast<yaml::MappingNode>(&El);
     if (!M)
       return err(line(&El), Key,
                  "expected a mapping with keys " + join(EntryKeys, ", "));
-    Out.push_back(M);
+    if (Error E = Fn(M))
+      return E;
   }
-  return Out;
+  return Error::success();
 }
 
 Error FileParser::flavor(StringRef Key, const Item &F) const {
@@ -303,8 +334,8 @@ Expected<ApiEntry> FileParser::parseApi(yaml::MappingNode *M) {
   Api &A = Out.A;
   A.File = File;
   A.Line = line(M);
-  bool HasFunction = false, HasAction = false, HasArg = false,
-       HasLock = false, HasFlavor = false, HasSuccess = false;
+  bool HasFunction = false, HasAction = false, HasArg = false, HasLock = false,
+       HasFlavor = false, HasSuccess = false;
   unsigned SuccessLine = 0;
 
   Error E = walk(
@@ -328,8 +359,8 @@ Expected<ApiEntry> FileParser::parseApi(yaml::MappingNode *M) {
                            "' (expected acquire, release, try, touch)");
           A.Act = *Act;
           HasAction = true;
-        } else if (Key == "arg" || Key == "read_arg" ||
-                   Key == "subclass_arg" || Key == "try_arg") {
+        } else if (Key == "arg" || Key == "read_arg" || Key == "subclass_arg" ||
+                   Key == "try_arg") {
           Expected<int> I = index(Key, K, V);
           if (!I)
             return I.takeError();
@@ -408,8 +439,7 @@ Expected<ApiEntry> FileParser::parseApi(yaml::MappingNode *M) {
           Expected<std::vector<Item>> L = strList(Key, K, V);
           if (!L)
             return L.takeError();
-          std::vector<std::string> &Dst =
-              Key == "tags" ? A.Tags : A.UnlessHeld;
+          std::vector<std::string> &Dst = Key == "tags" ? A.Tags : A.UnlessHeld;
           for (Item &I : *L)
             Dst.push_back(std::move(I.Value));
         } else if (Key == "override") {
@@ -434,8 +464,7 @@ Expected<ApiEntry> FileParser::parseApi(yaml::MappingNode *M) {
     return err(A.Line, "success", "missing required key for action 'try'");
   if (A.Act != Action::Try && HasSuccess)
     return err(SuccessLine, "success",
-               "only allowed with action 'try' (action is '" + ActName +
-                   "')");
+               "only allowed with action 'try' (action is '" + ActName + "')");
   if (A.Act != Action::Release && !HasFlavor)
     return err(A.Line, "flavor",
                "missing required key for action '" + ActName + "'");
@@ -479,8 +508,7 @@ Expected<NameEntry> FileParser::parseName(yaml::MappingNode *M) {
   return Out;
 }
 
-Expected<Selector> FileParser::parseSelector(StringRef Key,
-                                             yaml::Node *KeyNode,
+Expected<Selector> FileParser::parseSelector(StringRef Key, yaml::Node *KeyNode,
                                              yaml::Node *V) {
   Selector Sel;
   auto *M = dyn_cast_or_null<yaml::MappingNode>(V);
@@ -578,8 +606,8 @@ Expected<Order> FileParser::parseOrder(yaml::MappingNode *M) {
   if (O.After.empty())
     return err(O.Line, "after", "missing required key");
   if (O.Before == O.After)
-    return err(AfterLine, "after", "same class as 'before' ('" + O.After +
-                                       "')");
+    return err(AfterLine, "after",
+               "same class as 'before' ('" + O.After + "')");
   if (O.Message.empty())
     O.Message = O.Name;
   return O;
@@ -587,7 +615,7 @@ Expected<Order> FileParser::parseOrder(yaml::MappingNode *M) {
 
 Error FileParser::parseAliases(yaml::Node *KeyNode, yaml::Node *V,
                                ParsedFile &P) {
-  if (!V || isa<yaml::NullNode>(V))
+  if (isNull(V))
     return Error::success();
   auto *M = dyn_cast<yaml::MappingNode>(V);
   if (!M)
@@ -606,7 +634,7 @@ Error FileParser::parseAliases(yaml::Node *KeyNode, yaml::Node *V,
     if (!Seen.insert(From).second)
       return err(line(KS), "aliases", "duplicate alias for '" + From + "'");
     yaml::Node *Val = KV.getValue();
-    if (Error E = checkNotAlias("aliases", Val))
+    if (Error E = checkNotAlias("aliases", KS, Val))
       return E;
     Expected<std::string> To = str("aliases", KS, Val);
     if (!To)
@@ -620,81 +648,48 @@ Expected<ParsedFile> FileParser::parse(yaml::Node *Root) {
   ParsedFile P;
   if (!Root || isa<yaml::NullNode>(Root))
     return err(1, "family", "missing required key");
-  if (Error E = checkNotAlias("family", Root))
+  if (Error E = checkNotAlias("family", nullptr, Root))
     return E;
   auto *M = dyn_cast<yaml::MappingNode>(Root);
   if (!M)
     return errNoKey(line(Root),
                     "expected a mapping at the top level (family, apis, ...)");
   bool HasFamily = false;
-  Error E = walk(
-      M, TopKeys, "top-level key",
-      [&](StringRef Key, yaml::Node *K, yaml::Node *V) -> Error {
-        if (Key == "family") {
-          Expected<std::string> S = str(Key, K, V);
-          if (!S)
-            return S.takeError();
-          P.Family = std::move(*S);
-          HasFamily = true;
-        } else if (Key == "include" || Key == "lock_types") {
-          Expected<std::vector<Item>> L = strList(Key, K, V);
-          if (!L)
-            return L.takeError();
-          for (Item &I : *L) {
-            if (Key == "include")
-              P.Includes.emplace_back(std::move(I.Value), line(I.N));
-            else
-              P.LockTypes.push_back(std::move(I.Value));
-          }
-        } else if (Key == "aliases") {
-          return parseAliases(K, V, P);
-        } else if (Key == "apis") {
-          Expected<std::vector<yaml::MappingNode *>> L =
-              entries(Key, K, V, ApiKeys);
-          if (!L)
-            return L.takeError();
-          for (yaml::MappingNode *EM : *L) {
-            Expected<ApiEntry> A = parseApi(EM);
-            if (!A)
-              return A.takeError();
-            P.Apis.push_back(std::move(*A));
-          }
-        } else if (Key == "names") {
-          Expected<std::vector<yaml::MappingNode *>> L =
-              entries(Key, K, V, NameKeys);
-          if (!L)
-            return L.takeError();
-          for (yaml::MappingNode *EM : *L) {
-            Expected<NameEntry> N = parseName(EM);
-            if (!N)
-              return N.takeError();
-            P.Names.push_back(std::move(*N));
-          }
-        } else if (Key == "forbid") {
-          Expected<std::vector<yaml::MappingNode *>> L =
-              entries(Key, K, V, ForbidKeys);
-          if (!L)
-            return L.takeError();
-          for (yaml::MappingNode *EM : *L) {
-            Expected<ForbiddenNesting> F = parseForbid(EM);
-            if (!F)
-              return F.takeError();
-            P.Nestings.push_back(std::move(*F));
-          }
-        } else if (Key == "orders") {
-          Expected<std::vector<yaml::MappingNode *>> L =
-              entries(Key, K, V, OrderKeys);
-          if (!L)
-            return L.takeError();
-          for (yaml::MappingNode *EM : *L) {
-            Expected<Order> O = parseOrder(EM);
-            if (!O)
-              return O.takeError();
-            P.Orders.push_back(std::move(*O));
-          }
-        }
-        return Error::success();
-      });
+  Error E = walk(M, TopKeys, "top-level key",
+                 [&](StringRef Key, yaml::Node *K, yaml::Node *V) -> Error {
+                   if (Key == "family") {
+                     Expected<std::string> S = str(Key, K, V);
+                     if (!S)
+                       return S.takeError();
+                     P.Family = std::move(*S);
+                     HasFamily = true;
+                   } else if (Key == "include" || Key == "lock_types") {
+                     Expected<std::vector<Item>> L = strList(Key, K, V);
+                     if (!L)
+                       return L.takeError();
+                     for (Item &I : *L) {
+                       if (Key == "include")
+                         P.Includes.emplace_back(std::move(I.Value), line(I.N));
+                       else
+                         P.LockTypes.push_back(std::move(I.Value));
+                     }
+                   } else if (Key == "aliases") {
+                     return parseAliases(K, V, P);
+                   } else if (Key == "apis") {
+                     return parseEntries(Key, K, V, ApiKeys,
+                                         &FileParser::parseApi, P.Apis);
+                   } else if (Key == "names") {
+                     return parseEntries(Key, K, V, NameKeys,
+                                         &FileParser::parseName, P.Names);
+                   } else if (Key == "forbid") {
+                     return parseEntries(Key, K, V, ForbidKeys,
+                                         &FileParser::parseForbid, P.Nestings);
+                   } else if (Key == "orders") {
+                     return parseEntries(Key, K, V, OrderKeys,
+                                         &FileParser::parseOrder, P.Orders);
+                   }
+                   return Error::success();
+                 });
   if (E)
     return E;
   if (!HasFamily)
@@ -739,14 +734,14 @@ Error checkSyntax(StringRef File, MemoryBufferRef Buf) {
   if (Diag.Seen || S.failed()) {
     if (!Diag.Seen)
       Diag.Line = 1, Diag.Message = "invalid YAML";
-    return createStringError(inconvertibleErrorCode(),
-                             File + ":" + Twine(Diag.Line) + ": " +
-                                 Diag.Message);
+    return createStringError(inconvertibleErrorCode(), File + ":" +
+                                                           Twine(Diag.Line) +
+                                                           ": " + Diag.Message);
   }
   if (Docs > 1)
     return createStringError(inconvertibleErrorCode(),
-                             File + ":" + Twine(SecondDocLine ? SecondDocLine
-                                                              : 1) +
+                             File + ":" +
+                                 Twine(SecondDocLine ? SecondDocLine : 1) +
                                  ": only one YAML document per rules file");
   return Error::success();
 }
@@ -929,9 +924,8 @@ bool Selector::matches(StringRef Class, StringRef Flavor,
     return true;
   if (!Flavor.empty() && is_contained(Flavors, Flavor))
     return true;
-  return any_of(TagsOfLock, [&](const std::string &T) {
-    return is_contained(Tags, T);
-  });
+  return any_of(TagsOfLock,
+                [&](const std::string &T) { return is_contained(Tags, T); });
 }
 
 const Api *RuleSet::api(StringRef Function) const {
@@ -964,9 +958,9 @@ Error loadRuleFile(StringRef Path, RuleSet &Into) {
   ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
       MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buf)
-    return createStringError(Buf.getError(), Path + ": cannot open rules "
-                                                    "file: " +
-                                                 Buf.getError().message());
+    return createStringError(
+        Buf.getError(),
+        Path + ": cannot open rules file: " + Buf.getError().message());
   Into.Files.push_back(Path.str());
 
   MemoryBufferRef Ref = (*Buf)->getMemBufferRef();
@@ -997,10 +991,9 @@ Error loadRuleFile(StringRef Path, RuleSet &Into) {
     if (!EC && sys::fs::is_directory(St))
       EC = std::make_error_code(std::errc::is_a_directory);
     if (EC)
-      return createStringError(EC, Path + ":" + Twine(Line) +
-                                       ": key 'include': cannot open '" +
-                                       Inc + "' (resolved to '" + Resolved +
-                                       "'): " + EC.message());
+      return createStringError(
+          EC, Path + ":" + Twine(Line) + ": key 'include': cannot open '" +
+                  Inc + "' (resolved to '" + Resolved + "'): " + EC.message());
     if (Error E = loadRuleFile(Resolved, Into))
       return E;
   }
@@ -1012,8 +1005,8 @@ Expected<RuleSet> loadRules(ArrayRef<std::string> Paths) {
   for (const std::string &P : Paths) {
     sys::fs::file_status St;
     if (std::error_code EC = sys::fs::status(P, St))
-      return createStringError(EC, P + ": cannot open rules file: " +
-                                       EC.message());
+      return createStringError(EC,
+                               P + ": cannot open rules file: " + EC.message());
     if (!sys::fs::is_directory(St)) {
       if (Error E = loadRuleFile(P, RS))
         return E;
@@ -1031,8 +1024,8 @@ Expected<RuleSet> loadRules(ArrayRef<std::string> Paths) {
       Files.push_back(I->path());
     }
     if (EC)
-      return createStringError(EC, P + ": cannot read rules directory: " +
-                                       EC.message());
+      return createStringError(
+          EC, P + ": cannot read rules directory: " + EC.message());
     llvm::sort(Files, [](const std::string &A, const std::string &B) {
       return sys::path::filename(A) < sys::path::filename(B);
     });

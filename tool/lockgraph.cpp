@@ -11,6 +11,7 @@
 #include "db/Store.h"
 #include "rules/Rules.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
@@ -26,6 +27,7 @@ cl::SubCommand ReportCmd("report", "Print the findings of a database");
 cl::SubCommand ExplainCmd("explain", "Print one finding in full");
 cl::SubCommand PathCmd("path", "Witness for FROM held while TO is acquired");
 cl::SubCommand QueryCmd("query", "Run a read-only SQL query");
+cl::SubCommand WorkerCmd("extract-tu", "(internal) parse one TU for scan");
 
 cl::OptionCategory Cat("lockgraph options");
 
@@ -69,6 +71,9 @@ cl::opt<std::string> From(cl::Positional, cl::desc("<held class>"), cl::Required
                           cl::sub(PathCmd));
 cl::opt<std::string> To(cl::Positional, cl::desc("<acquired class>"), cl::Required,
                         cl::sub(PathCmd));
+cl::opt<std::string> WorkerCommand("command", cl::sub(WorkerCmd), cl::Required);
+cl::opt<std::string> WorkerRoot("root", cl::sub(WorkerCmd), cl::Required);
+cl::opt<std::string> WorkerOut("out", cl::sub(WorkerCmd), cl::Required);
 cl::opt<std::string> Sql(cl::Positional, cl::desc("<sql>"), cl::Required,
                          cl::sub(QueryCmd));
 
@@ -126,6 +131,9 @@ int printReport(const Loaded &L) {
   return FailOnFindings && !L.Fs.empty() ? 1 : 0;
 }
 
+std::string Self;
+int SelfAnchor;
+
 int runScanCmd() {
   if (BuildDir.empty() == CompDb.empty())
     return error("scan needs exactly one of -p BUILD_DIR or --compdb FILE");
@@ -145,6 +153,7 @@ int runScanCmd() {
   Opts.Filters = Filters;
   Opts.Full = Full;
   Opts.Progress = !NoProgress;
+  Opts.WorkerBinary = Self;
   Expected<ScanResult> R = runScan(Opts, *Rules);
   if (!R)
     return error(R.takeError());
@@ -157,8 +166,6 @@ int runScanCmd() {
       R->Info.FailedTUs, R->Functions, R->Stats.Calls, R->Stats.IndirectCalls,
       R->Stats.UnresolvedIndirectCalls, R->Stats.UnresolvedLocks, R->Classes,
       R->Edges, R->Findings, R->ExtractSeconds, R->GlobalSeconds);
-  for (auto &[File, Err] : R->Info.Failures)
-    errs() << "lockgraph: skipped " << File << ": " << Err << "\n";
   Expected<Loaded> L = loadDb(DbPath);
   if (!L)
     return error(L.takeError());
@@ -237,6 +244,9 @@ int main(int argc, char **argv) {
           "lockgraph: static lock-ordering analysis for the Linux kernel\n",
           &errs()))
     return 2;
+  Self = sys::fs::getMainExecutable(argv[0], &SelfAnchor);
+  if (WorkerCmd)
+    return runExtractWorker(WorkerCommand, WorkerRoot, WorkerOut);
   if (ScanCmd)
     return runScanCmd();
   if (ReportCmd) {

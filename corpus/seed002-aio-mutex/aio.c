@@ -11,21 +11,7 @@
 #include <linux/uaccess.h>
 #include <linux/kernel.h>
 #include <linux/errno.h>
-
-struct io_event {
-	unsigned long data;
-	long res;
-};
-
-struct kioctx {
-	struct mutex ring_lock;
-	spinlock_t completion_lock;
-	struct page **ring_pages;
-	long nr_pages;
-	unsigned int head;
-	struct file *aio_ring_file;
-	unsigned long mmap_base;
-};
+#include "aio.h"
 
 static int aio_setup_ring(struct kioctx *ctx)
 {

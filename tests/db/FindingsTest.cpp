@@ -51,6 +51,18 @@ TEST(Inversions, ThreeLockCycleIsReportedOnceNotPerRotation) {
   EXPECT_EQ(G.Edges[Fs[0].Edges[2]].Acquired, "a");
 }
 
+TEST(Inversions, CycleWithChordIsLeftToItsShorterCycles) {
+  // seed 002 with mutex_lock: private_lock -> ring_lock -> mmap_lock ->
+  // private_lock has the chord mmap_lock -> ring_lock; only the 2-cycle
+  // ring_lock <-> mmap_lock is reported.
+  LockGraph G;
+  G.Edges = {edge("private_lock", "ring_lock"), edge("ring_lock", "mmap_lock"),
+             edge("mmap_lock", "private_lock"), edge("mmap_lock", "ring_lock")};
+  std::vector<Finding> Fs = findInversions(G);
+  ASSERT_EQ(Fs.size(), 1u);
+  EXPECT_EQ(Fs[0].Locks, (std::vector<std::string>{"mmap_lock", "ring_lock"}));
+}
+
 TEST(Inversions, ChainWithoutCycleIsNoFinding) {
   LockGraph G;
   G.Edges = {edge("a", "b"), edge("b", "c"), edge("a", "c")};

@@ -91,6 +91,7 @@ Expected<std::string> scanCase(const std::string &Case,
   Opts.DbPath = Tmp + "/lockgraph.db";
   Opts.Root = corpusDir();
   Opts.Progress = false;
+  Opts.WorkerBinary = LOCKGRAPH_BINARY;
   Expected<ScanResult> R = runScan(Opts, *Rules);
   if (!R)
     return R.takeError();
