@@ -15,6 +15,7 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Path.h"
 
 using namespace clang;
 using namespace llvm;
@@ -111,9 +112,14 @@ public:
       Out.MainFile = Names.relative(Main->getName());
     FactsVisitor V(Ctx, Names, Out);
     V.TraverseDecl(Ctx.getTranslationUnitDecl());
+    // Absolute names: the scan hashes these files from another directory.
     for (auto It = SM.fileinfo_begin(), End = SM.fileinfo_end(); It != End;
-         ++It)
-      Out.Inputs.push_back(It->first.getName().str());
+         ++It) {
+      SmallString<256> P(It->first.getName());
+      SM.getFileManager().makeAbsolutePath(P);
+      llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+      Out.Inputs.push_back(P.str().str());
+    }
     llvm::sort(Out.Inputs);
   }
 

@@ -191,6 +191,23 @@ private:
   unsigned LastDecile = 0;
 };
 
+/// Parses the compile database as JSON first: Clang's loader prints YAML
+/// parser errors of its own on stderr, a user needs one line.
+Error checkJSON(StringRef Path) {
+  auto Buf = MemoryBuffer::getFile(Path);
+  if (!Buf)
+    return fail("cannot load compile database " + Path + ": " +
+                Buf.getError().message());
+  Expected<json::Value> V = json::parse((*Buf)->getBuffer());
+  if (!V)
+    return fail("cannot load compile database " + Path + ": " +
+                toString(V.takeError()));
+  if (!V->getAsArray())
+    return fail("cannot load compile database " + Path +
+                ": expected a JSON array of commands");
+  return Error::success();
+}
+
 Expected<std::unique_ptr<tooling::CompilationDatabase>>
 loadCompDb(const ScanOptions &Opts, std::string &Dir) {
   std::string Err;
@@ -199,6 +216,8 @@ loadCompDb(const ScanOptions &Opts, std::string &Dir) {
     if (!sys::fs::exists(Opts.CompDb))
       return fail("cannot load compile database " + Opts.CompDb +
                   ": no such file");
+    if (Error E = checkJSON(Opts.CompDb))
+      return std::move(E);
     DB = tooling::JSONCompilationDatabase::loadFromFile(
         Opts.CompDb, Err, tooling::JSONCommandLineSyntax::AutoDetect);
     Dir = sys::path::parent_path(Opts.CompDb).str();
@@ -209,6 +228,8 @@ loadCompDb(const ScanOptions &Opts, std::string &Dir) {
     if (!sys::fs::exists(File))
       return fail("cannot load compile database: no compile_commands.json in " +
                   Opts.BuildDir);
+    if (Error E = checkJSON(File))
+      return std::move(E);
     DB = tooling::JSONCompilationDatabase::loadFromFile(
         File, Err, tooling::JSONCommandLineSyntax::AutoDetect);
     Dir = Opts.BuildDir;
@@ -372,6 +393,10 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
     S = std::move(*C);
   }
   if (Error E = S->db().exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF"))
+    return std::move(E);
+  // The global step's output refers to functions of TUs about to be
+  // replaced; it is rebuilt at the end anyway.
+  if (Error E = S->clearGlobal())
     return std::move(E);
 
   // Which TUs to (re)extract.

@@ -15,6 +15,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include "gmock/gmock.h"
@@ -1020,6 +1021,32 @@ TEST_F(RulesFiles, LoadRuleFileInto) {
   // A second load of the same file is a no-op.
   ASSERT_FALSE(errorText(loadRuleFile(A, RS)).size());
   EXPECT_EQ(RS.Files.size(), 1u);
+}
+
+TEST_F(RulesFiles, DocumentationExamplesLoad) {
+  // Every complete example in docs/rules.md (a block starting with
+  // `family:`) is a valid rules file.
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Doc =
+      llvm::MemoryBuffer::getFile(LOCKGRAPH_SOURCE_DIR "/docs/rules.md");
+  ASSERT_TRUE(bool(Doc)) << Doc.getError().message();
+  llvm::StringRef Rest = (*Doc)->getBuffer();
+  unsigned Checked = 0;
+  while (true) {
+    size_t Start = Rest.find("```yaml\n");
+    if (Start == llvm::StringRef::npos)
+      break;
+    Rest = Rest.drop_front(Start + 8);
+    size_t End = Rest.find("```");
+    ASSERT_NE(End, llvm::StringRef::npos);
+    llvm::StringRef Block = Rest.take_front(End);
+    Rest = Rest.drop_front(End + 3);
+    if (!Block.starts_with("family:") || Block.contains("include:"))
+      continue;
+    std::string P = write("doc" + std::to_string(Checked++) + ".yaml", Block);
+    llvm::Expected<RuleSet> RS = loadRules({P});
+    EXPECT_TRUE(bool(RS)) << errorText(RS) << "\n" << Block.str();
+  }
+  EXPECT_GE(Checked, 5u);
 }
 
 //===----------------------------------------------------------------------===//

@@ -1,0 +1,190 @@
+//===- CliTest.cpp - The command line on good and bad input ---------------===//
+//
+// Runs the lockgraph binary as a user would: exit codes, one-line causes for
+// bad input, skipped TUs, crash isolation, atomic databases.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tests/e2e/CorpusHelpers.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include <sqlite3.h>
+#include <thread>
+
+using namespace lockgraph::test;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+namespace {
+
+std::string bin() { return std::string(LOCKGRAPH_BINARY); }
+
+
+/// A directory with good.c (an inversion), bad.c (does not parse) and
+/// crash.c (crashes the front end), and its compile database.
+std::string mixedTree() {
+  std::string D = tempDir();
+  writeFile(D + "/good.c",
+            "struct mutex { int m; };\n"
+            "void mutex_lock(struct mutex *m);\n"
+            "void mutex_unlock(struct mutex *m);\n"
+            "struct foo { struct mutex a, b; };\n"
+            "void ab(struct foo *f) { mutex_lock(&f->a); mutex_lock(&f->b); }\n"
+            "void ba(struct foo *f) { mutex_lock(&f->b); mutex_lock(&f->a); }\n");
+  writeFile(D + "/bad.c", "void bad(void) { undeclared(; }\n");
+  writeFile(D + "/crash.c", "#pragma clang __debug crash\nvoid x(void) {}\n");
+  std::string Cmds = "[";
+  for (const char *F : {"good.c", "bad.c", "crash.c"})
+    Cmds += std::string(Cmds.size() > 1 ? "," : "") + "{\"directory\": \"" + D +
+            "\", \"file\": \"" + F + "\", \"arguments\": [\"clang\", \"-c\", \"" +
+            F + "\"]}";
+  writeFile(D + "/compile_commands.json", Cmds + "]");
+  return D;
+}
+
+TEST(Cli, MissingCompileDatabaseIsOneLineExit2) {
+  std::string D = tempDir(), Out;
+  int RC = run(bin() + " scan --compdb " + D + "/nope.json --db " + D + "/x.db", Out);
+  EXPECT_EQ(RC, 2);
+  EXPECT_EQ(Out, "lockgraph: error: cannot load compile database " + D +
+                     "/nope.json: no such file\n");
+  EXPECT_FALSE(llvm::sys::fs::exists(D + "/x.db"));
+}
+
+TEST(Cli, MalformedCompileDatabaseIsOneLineExit2) {
+  std::string D = tempDir(), Out;
+  writeFile(D + "/compile_commands.json", "[{\"directory\": \"/x\", ");
+  int RC = run(bin() + " scan -p " + D + " --db " + D + "/x.db", Out);
+  EXPECT_EQ(RC, 2);
+  EXPECT_THAT(Out, HasSubstr("lockgraph: error: cannot load compile database " +
+                             D + "/compile_commands.json"));
+  EXPECT_EQ(std::count(Out.begin(), Out.end(), '\n'), 1);
+}
+
+TEST(Cli, BadRulesFileNamesFileLineAndKey) {
+  std::string D = mixedTree(), Out;
+  writeFile(D + "/bad.yaml", "family: mine\napis:\n  - function: grab\n    action: aquire\n    lock: x\n    flavor: pseudo\n");
+  int RC = run(bin() + " scan -p " + D + " --db " + D + "/x.db --rules " + D +
+                   "/bad.yaml",
+               Out);
+  EXPECT_EQ(RC, 2);
+  EXPECT_THAT(Out, HasSubstr("lockgraph: error: " + D +
+                             "/bad.yaml:4: key 'action': unknown action 'aquire'"));
+  EXPECT_FALSE(llvm::sys::fs::exists(D + "/x.db"));
+}
+
+TEST(Cli, BrokenAndCrashingTUsAreSkippedAndReported) {
+  std::string D = mixedTree(), Out;
+  int RC = run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out);
+  EXPECT_EQ(RC, 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("3 translation units: 1 analysed, 0 unchanged, 2 failed"));
+  EXPECT_THAT(Out, HasSubstr("skipped bad.c: bad.c:1: call to undeclared function 'undeclared'"));
+  EXPECT_THAT(Out, HasSubstr("skipped crash.c: front end crashed"));
+  EXPECT_THAT(Out, HasSubstr("WARNING: possible circular locking dependency detected"));
+  EXPECT_THAT(Out, HasSubstr("foo.a -> foo.b -> foo.a"));
+
+  // The same failures are in the database, and the report says so too.
+  RC = run(bin() + " query --db " + D + "/x.db \"SELECT file, status FROM tu ORDER BY file\"", Out);
+  EXPECT_EQ(RC, 0);
+  EXPECT_EQ(Out, "file\tstatus\nbad.c\tfailed\ncrash.c\tfailed\ngood.c\tok\n");
+  RC = run(bin() + " report --fail-on-findings --db " + D + "/x.db", Out);
+  EXPECT_EQ(RC, 1);
+  EXPECT_THAT(Out, HasSubstr("1 translation units analysed, 2 failed"));
+}
+
+TEST(Cli, PathPrintsWitnessOrExits1) {
+  std::string D = mixedTree(), Out;
+  ASSERT_EQ(run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out), 0) << Out;
+  int RC = run(bin() + " path foo.a foo.b --db " + D + "/x.db", Out);
+  EXPECT_EQ(RC, 0);
+  EXPECT_EQ(Out, "foo.a(write) -> foo.b(write)\n  held: ab good.c:5\n  chain: ab good.c:5\n");
+  RC = run(bin() + " path foo.a foo.zzz --db " + D + "/x.db", Out);
+  EXPECT_EQ(RC, 1);
+  EXPECT_EQ(Out, "lockgraph: no edge foo.a -> foo.zzz\n");
+}
+
+TEST(Cli, QueryIsReadOnly) {
+  std::string D = mixedTree(), Out;
+  ASSERT_EQ(run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out), 0) << Out;
+  int RC = run(bin() + " query --db " + D + "/x.db \"DELETE FROM finding\"", Out);
+  EXPECT_EQ(RC, 2);
+  EXPECT_THAT(Out, HasSubstr("readonly"));
+  RC = run(bin() + " query --db " + D + "/x.db \"SELECT count(*) FROM finding\"", Out);
+  EXPECT_EQ(Out, "count(*)\n1\n");
+}
+
+TEST(Cli, OtherSchemaVersionIsRefused) {
+  std::string D = tempDir(), Out;
+  sqlite3 *Db;
+  ASSERT_EQ(sqlite3_open((D + "/old.db").c_str(), &Db), SQLITE_OK);
+  sqlite3_exec(Db, "CREATE TABLE t(x); PRAGMA user_version = 99;", nullptr, nullptr, nullptr);
+  sqlite3_close(Db);
+  int RC = run(bin() + " report --db " + D + "/old.db", Out);
+  EXPECT_EQ(RC, 2);
+  EXPECT_EQ(Out, "lockgraph: error: " + D + "/old.db: schema version 99, this "
+                 "lockgraph reads version 1; re-scan into a new database\n");
+  writeFile(D + "/text.db", "this is not a database at all, just some text\n");
+  RC = run(bin() + " report --db " + D + "/text.db", Out);
+  EXPECT_EQ(RC, 2);
+  EXPECT_EQ(Out, "lockgraph: error: " + D + "/text.db: not a lockgraph database\n");
+}
+
+TEST(Cli, UnwritableOutputPathIsOneLineExit2) {
+  std::string D = mixedTree(), Out;
+  int RC = run(bin() + " scan --no-progress -p " + D + " --db " + D +
+                   "/no/such/dir/x.db",
+               Out);
+  EXPECT_EQ(RC, 2);
+  EXPECT_THAT(Out, HasSubstr("lockgraph: error: cannot open " + D + "/no/such/dir/x.db.new"));
+  EXPECT_EQ(std::count(Out.begin(), Out.end(), '\n'), 1);
+}
+
+TEST(Cli, InterruptedScanLeavesOldDatabaseIntact) {
+  std::string D = mixedTree(), Out;
+  ASSERT_EQ(run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out), 0) << Out;
+  std::string Before = readFile(D + "/x.db");
+  // A slow tree: 40 TUs of generated code, scanned with one job.
+  std::string Cmds = "[";
+  std::string Body;
+  for (int I = 0; I < 3000; ++I)
+    Body += "int f" + std::to_string(I) + "(int x) { if (x) return x + " +
+            std::to_string(I) + "; return f" + std::to_string(I ? I - 1 : 0) + "(x); }\n";
+  for (int I = 0; I < 40; ++I) {
+    std::string F = "slow" + std::to_string(I) + ".c";
+    writeFile(D + "/" + F, Body);
+    Cmds += std::string(I ? "," : "") + "{\"directory\": \"" + D + "\", \"file\": \"" +
+            F + "\", \"arguments\": [\"clang\", \"-c\", \"" + F + "\"]}";
+  }
+  std::string Slow = tempDir();
+  writeFile(Slow + "/compile_commands.json", Cmds + "]");
+  int RC = run("timeout -s INT 2 " + bin() + " scan -j 1 --no-progress -p " + Slow +
+                   " --db " + D + "/x.db",
+               Out);
+  EXPECT_NE(RC, 0) << "the scan was meant to be interrupted; make it slower";
+  EXPECT_FALSE(llvm::sys::fs::exists(D + "/x.db.new"));
+  EXPECT_EQ(readFile(D + "/x.db"), Before);
+}
+
+TEST(Cli, RescanReusesUnchangedTUs) {
+  std::string D = mixedTree(), Out;
+  ASSERT_EQ(run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out), 0) << Out;
+  ASSERT_EQ(run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("3 translation units: 0 analysed, 1 unchanged, 2 failed"));
+  writeFile(D + "/good.c", readFile(D + "/good.c") + "void extra(void) {}\n");
+  ASSERT_EQ(run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("3 translation units: 1 analysed, 0 unchanged, 2 failed"));
+  EXPECT_THAT(Out, HasSubstr("foo.a -> foo.b -> foo.a"));
+}
+
+TEST(Cli, UsageErrorsExit2) {
+  std::string Out;
+  EXPECT_EQ(run(bin() + " scan --db /tmp/x.db", Out), 2);
+  EXPECT_THAT(Out, HasSubstr("exactly one of -p BUILD_DIR or --compdb FILE"));
+  EXPECT_EQ(run(bin() + " report --no-such-flag", Out), 2);
+  EXPECT_EQ(run(bin() + " explain LG-000000000000 --db /nonexistent.db", Out), 2);
+  EXPECT_EQ(Out, "lockgraph: error: /nonexistent.db: no such database\n");
+}
+
+} // namespace
