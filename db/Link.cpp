@@ -17,11 +17,13 @@
 //
 // 3. Summaries, bottom-up over the call graph's SCCs (Tarjan), iterating
 //    each recursive SCC to a fixpoint. For each function a may-held dataflow
-//    over its CFG (union at joins) gives the held set at every call. The
+//    over its CFG (union at joins, each entry marked when it is held on
+//    every path) gives the held set at every call. The
 //    summary records what the function may acquire (each entry linked to the
 //    callee entry it came from, so witnesses are rebuilt by following links,
-//    always towards a strictly shorter chain), what it returns holding, what
-//    it releases without having taken, what it try-acquires as its return
+//    always towards a strictly shorter chain), what it returns holding on
+//    every path, what it releases without having taken (unless it takes it
+//    again before returning), what it try-acquires as its return
 //    value, and edges whose ends are still parameters.
 //
 // 4. Edges. Every acquisition (direct, or from a callee summary) made while
@@ -39,6 +41,8 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/StringSaver.h"
+#include "llvm/Support/raw_ostream.h"
+#include <cstdlib>
 #include <deque>
 #include <tuple>
 
@@ -100,6 +104,8 @@ struct LockInfo {
 struct HeldEntry {
   LockInfo L;
   unsigned Line = 0;
+  /// Held on every path to this point, not only on some.
+  bool Must = true;
 };
 
 struct AcqEntry {
@@ -206,6 +212,7 @@ private:
 
   // Output.
   std::vector<Hop> chain(int Fn, const AcqEntry &A) const;
+  void dump(int Fn) const;
 
   const rules::RuleSet &Rules;
   BumpPtrAllocator Alloc;
@@ -226,6 +233,8 @@ private:
   std::map<std::string, Witness> Edges;
   std::map<std::string, std::string> ClassFlavor;
   GraphStats Stats;
+  /// Locks released by the function being recorded that it may not hold.
+  std::vector<LockRef> ReleaseCandidates;
 };
 
 void Linker::index(const std::vector<StoredFieldStore> &Stores) {
@@ -495,15 +504,18 @@ void Linker::release(int Fn, State &S, const LockRef &R, bool Record,
                      bool &Changed) {
   if (!R.valid())
     return;
-  size_t Before = S.Held.size();
+  bool Found = false, Must = false;
+  for (const HeldEntry &H : S.Held)
+    if (H.L.Lock == R) {
+      Found = true;
+      Must |= H.Must;
+    }
   erase_if(S.Held, [&](const HeldEntry &H) { return H.L.Lock == R; });
-  if (S.Held.size() != Before || !Record)
-    return;
-  Summary &Sum = Functions[Fn].Sum;
-  if (Sum.Keys.insert("R" + key(R)).second) {
-    Sum.Released.push_back(R);
-    Changed = true;
-  }
+  // Released while possibly not taken here: the caller's lock. Whether the
+  // caller sees a release or a no-op (released and taken again) is decided
+  // at the exit.
+  if (Record && (!Found || !Must) && !is_contained(ReleaseCandidates, R))
+    ReleaseCandidates.push_back(R);
 }
 
 void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
@@ -616,21 +628,33 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
 bool Linker::join(State &Into, const State &From) {
   if (!From.Reached)
     return false;
-  bool Changed = !Into.Reached;
-  Into.Reached = true;
+  if (!Into.Reached) {
+    Into = From;
+    return true;
+  }
+  bool Changed = false;
+  auto Same = [](const HeldEntry &A, const HeldEntry &B) {
+    return A.L.Lock == B.L.Lock && A.L.Sub == B.L.Sub && A.L.M == B.L.M;
+  };
+  for (HeldEntry &Old : Into.Held)
+    if (Old.Must && none_of(From.Held, [&](const HeldEntry &H) { return Same(H, Old); })) {
+      Old.Must = false;
+      Changed = true;
+    }
   for (const HeldEntry &H : From.Held) {
-    bool Found = false;
-    for (HeldEntry &Old : Into.Held)
-      if (Old.L.Lock == H.L.Lock && Old.L.Sub == H.L.Sub && Old.L.M == H.L.M) {
-        Found = true;
-        if (H.Line < Old.Line) {
-          Old = H;
-          Changed = true;
-        }
-        break;
-      }
-    if (!Found) {
+    auto It = find_if(Into.Held, [&](const HeldEntry &Old) { return Same(H, Old); });
+    if (It == Into.Held.end()) {
       Into.Held.push_back(H);
+      Into.Held.back().Must = false;
+      Changed = true;
+      continue;
+    }
+    if (It->Must && !H.Must) {
+      It->Must = false;
+      Changed = true;
+    }
+    if (H.Line < It->Line) {
+      It->Line = H.Line;
       Changed = true;
     }
   }
@@ -710,12 +734,25 @@ void Linker::analyze(int Fn, bool &Changed) {
                });
   }
   // Recording pass over the fixpoint.
+  ReleaseCandidates.clear();
   for (unsigned B = 0; B < FF.Blocks.size(); ++B)
     if (In[B].Reached)
       Successors(B, In[B], /*Record=*/true, Changed,
                  [](unsigned, const State &) {});
-  for (const HeldEntry &H : In[FF.Exit].Held) {
-    if (!H.L.Lock.valid())
+  // Net effect for callers: a lock of the caller released here and not
+  // held at exit is released; one taken again is a no-op; a lock taken here
+  // and held on every path to the exit is returned held.
+  const State &Exit = In[FF.Exit];
+  for (const LockRef &R : ReleaseCandidates) {
+    if (any_of(Exit.Held, [&](const HeldEntry &H) { return H.L.Lock == R; }))
+      continue;
+    if (F.Sum.Keys.insert("R" + key(R)).second) {
+      F.Sum.Released.push_back(R);
+      Changed = true;
+    }
+  }
+  for (const HeldEntry &H : Exit.Held) {
+    if (!H.L.Lock.valid() || !H.Must || is_contained(ReleaseCandidates, H.L.Lock))
       continue;
     std::string K = "X" + key(H.L);
     if (F.Sum.Keys.insert(K).second) {
@@ -805,6 +842,26 @@ std::vector<Hop> Linker::chain(int Fn, const AcqEntry &A) const {
   return Out;
 }
 
+/// LOCKGRAPH_DEBUG_SUMMARY=NAME prints the summaries of functions named
+/// NAME to stderr, for triage.
+void Linker::dump(int Fn) const {
+  const Function &F = Functions[Fn];
+  errs() << "summary of " << F.S->Facts.Key << " (" << F.S->Facts.File << ":"
+         << F.S->Facts.Line << ")\n";
+  for (const AcqEntry &A : F.Sum.Acqs)
+    errs() << "  acquires " << key(A.L) << " line " << A.Line << " depth "
+           << A.Depth << (A.L.Try ? " try" : "") << "\n";
+  for (const HeldEntry &H : F.Sum.ExitHeld)
+    errs() << "  returns holding " << key(H.L) << " (line " << H.Line << ")\n";
+  for (const LockRef &R : F.Sum.Released)
+    errs() << "  releases " << key(R) << "\n";
+  for (const TryRet &T : F.Sum.TryRets)
+    errs() << "  try-returns " << key(T.L)
+           << (T.SuccessNonzero ? " when nonzero" : " when zero") << "\n";
+  for (const PEdge &P : F.Sum.PEdges)
+    errs() << "  param edge " << key(P.H.L) << " -> " << key(P.A.L) << "\n";
+}
+
 LockGraph Linker::run() {
   collectNames();
   for (const std::vector<int> &C : sccs()) {
@@ -822,6 +879,10 @@ LockGraph Linker::run() {
         break;
     }
   }
+  if (const char *Debug = getenv("LOCKGRAPH_DEBUG_SUMMARY"))
+    for (int I = 0, N = Functions.size(); I < N; ++I)
+      if (Functions[I].S->Facts.Name == Debug)
+        dump(I);
 
   LockGraph G;
   G.Stats = Stats;

@@ -45,7 +45,7 @@ cl::list<std::string> RuleFiles("rules", cl::desc("Extra rules file or directory
 cl::opt<bool> NoDefaultRules("no-default-rules", cl::desc("Do not load the shipped kernel rules"),
                              cl::sub(ScanCmd), cl::cat(Cat));
 cl::opt<unsigned> Jobs("j", cl::desc("Parallel jobs (default: all cores)"),
-                       cl::init(0), cl::sub(ScanCmd), cl::cat(Cat));
+                       cl::init(0), cl::Prefix, cl::sub(ScanCmd), cl::cat(Cat));
 cl::opt<std::string> Root("root", cl::desc("Store file names relative to this directory"),
                           cl::value_desc("dir"), cl::sub(ScanCmd), cl::cat(Cat));
 cl::opt<bool> Full("full", cl::desc("Re-extract every TU, ignoring stored facts"),

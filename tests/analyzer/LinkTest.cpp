@@ -253,6 +253,41 @@ TEST(Link, NestedSubclassIsNoSelfDeadlockButPlainReacquireIs) {
   EXPECT_TRUE(R.G.Edges[R.Fs[0].Edges[0]].SameInstance);
 }
 
+TEST(Link, ReleaseAndRetakeOfCallersLockIsANoOp) {
+  // fs/inode.c: __wait_on_freeing_inode() drops inode_hash_lock when the
+  // caller holds it and takes it again; find_inode_fast() may loop on it.
+  Result R = link({"static void wait_free(struct foo *x, int locked) {\n"      // 17
+                   "  if (!x) return;\n"
+                   "  if (locked) spin_unlock(&x->s);\n"
+                   "  if (locked) spin_lock(&x->s);\n"
+                   "}\n"
+                   "static void find(struct foo *x, int locked) {\n"           // 22
+                   "  while (x) wait_free(x, locked);\n"
+                   "}\n"
+                   "void get(struct foo *x) {\n"                               // 25
+                   "  find(x, 0);\n"                                            // 26
+                   "  mutex_lock(&x->a);\n"                                     // 27
+                   "  mutex_unlock(&x->a);\n"
+                   "  spin_lock(&x->s);\n"                                      // 29
+                   "  find(x, 1);\n"
+                   "  mutex_lock(&x->b);\n"                                     // 31
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.s", "foo.a"), nullptr)
+      << "find() does not return holding a lock it only may take";
+  const Edge *E = find(R.G, "foo.s", "foo.b");
+  ASSERT_NE(E, nullptr) << "find() gives the caller's lock back";
+  EXPECT_EQ(E->HeldLine, 29u);
+}
+
+TEST(Link, ConditionalLockIsNotReturnedHeld) {
+  Result R = link({"static void maybe(struct foo *x, int c) { if (c) mutex_lock(&x->a); }\n"
+                   "void f(struct foo *x) {\n"
+                   "  maybe(x, 0);\n"
+                   "  mutex_lock(&x->b);\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.a", "foo.b"), nullptr);
+}
+
 TEST(Link, LoopReleasesBeforeNextIteration) {
   Result R = link({"void f(struct foo *x, int n) {\n"
                    "  for (int i = 0; i < n; i++) {\n"
