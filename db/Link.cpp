@@ -695,13 +695,14 @@ void Linker::analyze(int Fn, bool &Changed) {
     HeldEntry TH;
     if (Bl.CondEvent >= 0 && Bl.Succs.size() == 2) {
       unsigned Id = eventId(Bl.CondBlock, Bl.CondEvent);
+      // The pending acquisition stays: the same result may be returned
+      // later (`ret = down_write_killable(l); if (!ret) ...; return ret;`).
       for (const Pending &P : S.Pend)
         if (P.Event == Id) {
           Tested = Id;
           SuccessNonzero = P.SuccessNonzero;
           TH = P.H;
         }
-      erase_if(S.Pend, [&](const Pending &P) { return P.Event == Id; });
     }
     for (unsigned K = 0; K < Bl.Succs.size(); ++K) {
       if (Bl.Succs[K] < 0)
