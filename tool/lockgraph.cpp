@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "analyzer/Kbuild.h"
 #include "analyzer/Scan.h"
 #include "db/Findings.h"
 #include "db/Report.h"
@@ -23,6 +24,7 @@ using namespace lockgraph;
 namespace {
 
 cl::SubCommand ScanCmd("scan", "Analyse a compile database into a database");
+cl::SubCommand KernelCmd("kernel", "Scan a kernel tree (default: Debian's linux-source-6.12)");
 cl::SubCommand ReportCmd("report", "Print the findings of a database");
 cl::SubCommand ExplainCmd("explain", "Print one finding in full");
 cl::SubCommand PathCmd("path", "Witness for FROM held while TO is acquired");
@@ -33,7 +35,7 @@ cl::OptionCategory Cat("lockgraph options");
 
 cl::opt<std::string> DbPath("db", cl::desc("Database file"),
                             cl::init("lockgraph.db"), cl::value_desc("file"),
-                            cl::sub(ScanCmd), cl::sub(ReportCmd),
+                            cl::sub(KernelCmd), cl::sub(ScanCmd), cl::sub(ReportCmd),
                             cl::sub(ExplainCmd), cl::sub(PathCmd),
                             cl::sub(QueryCmd), cl::cat(Cat));
 cl::opt<std::string> BuildDir("p", cl::desc("Build directory holding compile_commands.json"),
@@ -41,30 +43,42 @@ cl::opt<std::string> BuildDir("p", cl::desc("Build directory holding compile_com
 cl::opt<std::string> CompDb("compdb", cl::desc("Compile database file"),
                             cl::value_desc("file"), cl::sub(ScanCmd), cl::cat(Cat));
 cl::list<std::string> RuleFiles("rules", cl::desc("Extra rules file or directory (repeatable)"),
-                                cl::value_desc("file"), cl::sub(ScanCmd), cl::cat(Cat));
+                                cl::value_desc("file"), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::cat(Cat));
 cl::opt<bool> NoDefaultRules("no-default-rules", cl::desc("Do not load the shipped kernel rules"),
-                             cl::sub(ScanCmd), cl::cat(Cat));
+                             cl::sub(KernelCmd), cl::sub(ScanCmd), cl::cat(Cat));
 cl::opt<unsigned> Jobs("j", cl::desc("Parallel jobs (default: all cores)"),
-                       cl::init(0), cl::Prefix, cl::sub(ScanCmd), cl::cat(Cat));
+                       cl::init(0), cl::Prefix, cl::sub(KernelCmd), cl::sub(ScanCmd), cl::cat(Cat));
 cl::opt<std::string> Root("root", cl::desc("Store file names relative to this directory"),
                           cl::value_desc("dir"), cl::sub(ScanCmd), cl::cat(Cat));
 cl::opt<bool> Full("full", cl::desc("Re-extract every TU, ignoring stored facts"),
-                   cl::sub(ScanCmd), cl::cat(Cat));
+                   cl::sub(KernelCmd), cl::sub(ScanCmd), cl::cat(Cat));
 cl::opt<bool> NoProgress("no-progress", cl::desc("No progress on stderr"),
-                         cl::sub(ScanCmd), cl::cat(Cat));
+                         cl::sub(KernelCmd), cl::sub(ScanCmd), cl::cat(Cat));
 cl::list<std::string> Filters(cl::Positional, cl::desc("[file filter...]"),
                               cl::sub(ScanCmd));
 cl::opt<bool> FailOnFindings("fail-on-findings", cl::desc("Exit 1 when there are findings"),
-                             cl::sub(ScanCmd), cl::sub(ReportCmd), cl::cat(Cat));
+                             cl::sub(KernelCmd), cl::sub(ScanCmd), cl::sub(ReportCmd), cl::cat(Cat));
 enum class Format { Text, Json, Summary };
 cl::opt<Format> Fmt("format", cl::desc("Output format"),
                     cl::values(clEnumValN(Format::Text, "text", "lockdep-style splats"),
                                clEnumValN(Format::Json, "json", "JSON (docs/json.md)"),
                                clEnumValN(Format::Summary, "summary", "one compact block per finding")),
-                    cl::init(Format::Text), cl::sub(ScanCmd), cl::sub(ReportCmd),
+                    cl::init(Format::Text), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::sub(ReportCmd),
                     cl::sub(ExplainCmd), cl::cat(Cat));
 cl::opt<unsigned> Top("top", cl::desc("Print only the N best-ranked findings"),
-                      cl::init(0), cl::sub(ScanCmd), cl::sub(ReportCmd), cl::cat(Cat));
+                      cl::init(0), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::sub(ReportCmd), cl::cat(Cat));
+cl::opt<std::string> KernelSrc(cl::Positional, cl::desc("[kernel source tree]"),
+                               cl::sub(KernelCmd));
+cl::opt<std::string> KernelBuild("build-dir", cl::desc("kbuild O= directory"),
+                                 cl::value_desc("dir"), cl::sub(KernelCmd), cl::cat(Cat));
+cl::opt<std::string> KernelCompDb("compdb", cl::desc("Use this compile database instead of asking kbuild"),
+                                  cl::value_desc("file"), cl::sub(KernelCmd), cl::cat(Cat));
+cl::opt<std::string> KernelCC("cc", cl::desc("Compiler kbuild is configured with"),
+                              cl::init("clang-19"), cl::sub(KernelCmd), cl::cat(Cat));
+cl::opt<bool> Reconfigure("reconfigure", cl::desc("Reconfigure even if the tree has a .config"),
+                          cl::sub(KernelCmd), cl::cat(Cat));
+cl::list<std::string> KernelOnly("only", cl::desc("Only files containing this (repeatable)"),
+                                 cl::value_desc("substring"), cl::sub(KernelCmd), cl::cat(Cat));
 cl::opt<std::string> ExplainId(cl::Positional, cl::desc("<finding id>"),
                                cl::Required, cl::sub(ExplainCmd));
 cl::opt<std::string> From(cl::Positional, cl::desc("<held class>"), cl::Required,
@@ -76,6 +90,9 @@ cl::opt<std::string> WorkerRoot("root", cl::sub(WorkerCmd), cl::Required);
 cl::opt<std::string> WorkerOut("out", cl::sub(WorkerCmd), cl::Required);
 cl::opt<std::string> Sql(cl::Positional, cl::desc("<sql>"), cl::Required,
                          cl::sub(QueryCmd));
+
+std::string Self;
+int SelfAnchor;
 
 int error(const Twine &Msg) {
   WithColor::error(errs(), "lockgraph") << Msg << "\n";
@@ -131,30 +148,21 @@ int printReport(const Loaded &L) {
   return FailOnFindings && !L.Fs.empty() ? 1 : 0;
 }
 
-std::string Self;
-int SelfAnchor;
-
-int runScanCmd() {
-  if (BuildDir.empty() == CompDb.empty())
-    return error("scan needs exactly one of -p BUILD_DIR or --compdb FILE");
+Expected<rules::RuleSet> loadRuleSet() {
   std::vector<std::string> RulePaths;
   if (!NoDefaultRules)
     RulePaths.push_back(rules::defaultRulesDir());
   RulePaths.insert(RulePaths.end(), RuleFiles.begin(), RuleFiles.end());
-  Expected<rules::RuleSet> Rules = rules::loadRules(RulePaths);
-  if (!Rules)
-    return error(Rules.takeError());
-  ScanOptions Opts;
-  Opts.BuildDir = BuildDir;
-  Opts.CompDb = CompDb;
+  return rules::loadRules(RulePaths);
+}
+
+int scanAndReport(ScanOptions Opts, const rules::RuleSet &Rules) {
   Opts.DbPath = DbPath;
-  Opts.Root = Root;
   Opts.Jobs = Jobs;
-  Opts.Filters = Filters;
   Opts.Full = Full;
   Opts.Progress = !NoProgress;
   Opts.WorkerBinary = Self;
-  Expected<ScanResult> R = runScan(Opts, *Rules);
+  Expected<ScanResult> R = runScan(Opts, Rules);
   if (!R)
     return error(R.takeError());
   errs() << formatv(
@@ -170,6 +178,63 @@ int runScanCmd() {
   if (!L)
     return error(L.takeError());
   return printReport(*L);
+}
+
+int runKernelCmd() {
+  Expected<rules::RuleSet> Rules = loadRuleSet();
+  if (!Rules)
+    return error(Rules.takeError());
+  KernelOptions K;
+  K.CC = KernelCC;
+  K.BuildDir = KernelBuild;
+  K.Reconfigure = Reconfigure;
+  K.Jobs = Jobs;
+  if (KernelSrc.empty()) {
+    Expected<std::string> Tree = defaultKernelTree(cacheDir());
+    if (!Tree)
+      return error(Tree.takeError());
+    K.Src = *Tree;
+  } else {
+    SmallString<256> P(KernelSrc);
+    sys::fs::make_absolute(P);
+    K.Src = P.str().str();
+  }
+  ScanOptions Opts;
+  Opts.Root = K.Src;
+  Opts.Filters = KernelOnly;
+  if (!KernelCompDb.empty()) {
+    Opts.CompDb = KernelCompDb;
+  } else {
+    if (Error E = prepareKernel(K))
+      return error(std::move(E));
+    auto Cmds = kbuildCommands(K);
+    if (!Cmds)
+      return error(Cmds.takeError());
+    std::string Path =
+        (K.BuildDir.empty() ? K.Src : K.BuildDir) + "/compile_commands.lockgraph.json";
+    if (Error E = writeCompileCommands(Path, *Cmds))
+      return error(std::move(E));
+    errs() << "lockgraph: " << Cmds->size() << " C files in the configured build ("
+           << Path << ")\n";
+    Opts.CompDb = Path;
+  }
+  if (!Top.getNumOccurrences() && Fmt == Format::Text)
+    Top = 20;
+  return scanAndReport(Opts, *Rules);
+}
+
+int runScanCmd() {
+  if (BuildDir.empty() == CompDb.empty())
+    return error("scan needs exactly one of -p BUILD_DIR or --compdb FILE");
+  Expected<rules::RuleSet> Rules = loadRuleSet();
+  if (!Rules)
+    return error(Rules.takeError());
+  ScanOptions Opts;
+  Opts.BuildDir = BuildDir;
+  Opts.CompDb = CompDb;
+  Opts.Root = Root;
+  Opts.Filters = Filters;
+  return scanAndReport(Opts, *Rules);
 }
 
 int runExplain() {
@@ -249,6 +314,8 @@ int main(int argc, char **argv) {
     return runExtractWorker(WorkerCommand, WorkerRoot, WorkerOut);
   if (ScanCmd)
     return runScanCmd();
+  if (KernelCmd)
+    return runKernelCmd();
   if (ReportCmd) {
     Expected<Loaded> L = loadDb(DbPath);
     if (!L)
