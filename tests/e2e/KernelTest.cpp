@@ -1,0 +1,90 @@
+//===- KernelTest.cpp - `lockgraph kernel` on a tiny fake kbuild tree -----===//
+//
+// The fake tree has kbuild's shape where lockgraph touches it: a Makefile
+// with defconfig, olddefconfig and prepare targets, scripts/config, and
+// compile recipes printed by make -n. A real kernel tree is scanned by the
+// README's main command, not by the tests.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tests/e2e/CorpusHelpers.h"
+#include "llvm/Support/FileSystem.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+using namespace lockgraph::test;
+using ::testing::HasSubstr;
+
+namespace {
+
+std::string fakeTree() {
+  std::string D = tempDir();
+  llvm::sys::fs::create_directories(D + "/scripts");
+  writeFile(D + "/Kconfig", "config X\n\tbool\n");
+  writeFile(D + "/scripts/config",
+            "#!/bin/sh\n# fake scripts/config: --file F --enable X ...\n"
+            "f=.config\nwhile [ $# -gt 0 ]; do case $1 in\n"
+            "  --file) f=$2; shift 2;;\n"
+            "  --enable) echo \"CONFIG_$2=y\" >> $f; shift 2;;\n"
+            "  *) shift;;\nesac; done\n");
+  std::string Rule = [] {
+    std::string R;
+    for (const char *F : {"a", "b"})
+      R += std::string(F) + ".o: " + F + ".c\n\tset -e; echo '  CC      " + F +
+           ".o'; $(CC) -Wp,-MMD,./." + F + ".o.d -nostdinc $(KCFLAGS) "
+           "-DKBUILD_MODNAME='\"" + F + "\"' -c -o " + F + ".o " + F + ".c\n";
+    return R;
+  }();
+  writeFile(D + "/Makefile", "all: a.o b.o\n" + Rule +
+                                 "defconfig:\n\techo CONFIG_FAKE=y > .config\n"
+                                 "olddefconfig:\n\techo '# old' >> .config\n"
+                                 "prepare:\n\ttouch prepared.stamp\n");
+  writeFile(D + "/a.c",
+            "struct mutex { int m; };\n"
+            "void mutex_lock(struct mutex *m);\n"
+            "struct inode { struct mutex i_rwsem; struct mutex i_mmap; };\n"
+            "void a(struct inode *i) { mutex_lock(&i->i_rwsem); mutex_lock(&i->i_mmap); }\n");
+  writeFile(D + "/b.c",
+            "struct mutex { int m; };\n"
+            "void mutex_lock(struct mutex *m);\n"
+            "struct inode { struct mutex i_rwsem; struct mutex i_mmap; };\n"
+            "void b(struct inode *i) { mutex_lock(&i->i_mmap); mutex_lock(&i->i_rwsem); }\n");
+  return D;
+}
+
+TEST(Kernel, ConfiguresPreparesAndScansAFakeTree) {
+  std::string D = fakeTree(), Out;
+  int RC = run(std::string(LOCKGRAPH_BINARY) + " kernel " + D + " --cc cc --db " +
+                   D + "/k.db --no-progress --format summary",
+               Out);
+  ASSERT_EQ(RC, 0) << Out;
+  std::string Config = readFile(D + "/.config");
+  EXPECT_THAT(Config, HasSubstr("CONFIG_FAKE=y"));
+  EXPECT_THAT(Config, HasSubstr("CONFIG_PROVE_LOCKING=y"));
+  EXPECT_THAT(Config, HasSubstr("CONFIG_EXT4_FS=y"));
+  EXPECT_TRUE(llvm::sys::fs::exists(D + "/prepared.stamp"));
+  EXPECT_THAT(Out, HasSubstr("2 C files in the configured build"));
+  EXPECT_THAT(Out, HasSubstr("inversion inode.i_mmap inode.i_rwsem\n"));
+  std::string Cmds = readFile(D + "/compile_commands.lockgraph.json");
+  EXPECT_THAT(Cmds, HasSubstr("\"-DKBUILD_MODNAME=\\\"a\\\"\""));
+  EXPECT_THAT(Cmds, ::testing::Not(HasSubstr("LOCKGRAPH_KBUILD_DRY_RUN")));
+
+  // A configured tree is not configured again.
+  writeFile(D + "/.config", "CONFIG_MINE=y\n");
+  RC = run(std::string(LOCKGRAPH_BINARY) + " kernel " + D + " --cc cc --db " + D +
+               "/k.db --no-progress --format summary",
+           Out);
+  ASSERT_EQ(RC, 0) << Out;
+  EXPECT_EQ(readFile(D + "/.config"), "CONFIG_MINE=y\n");
+  EXPECT_THAT(Out, HasSubstr("2 translation units: 0 analysed, 2 unchanged"));
+}
+
+TEST(Kernel, NotAKernelTreeIsOneLineExit2) {
+  std::string D = tempDir(), Out;
+  int RC = run(std::string(LOCKGRAPH_BINARY) + " kernel " + D + " --db " + D + "/k.db", Out);
+  EXPECT_EQ(RC, 2);
+  EXPECT_EQ(Out, "lockgraph: error: " + D +
+                     ": not a kernel source tree (no Makefile and Kconfig)\n");
+}
+
+} // namespace
