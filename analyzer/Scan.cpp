@@ -248,6 +248,8 @@ std::string commandText(const tooling::CompileCommand &C) {
 /// Global step on an open store: link, find, write.
 Error globalStep(Store &S, const rules::RuleSet &Rules, ScanResult &R) {
   auto T0 = Clock::now();
+  if (Error E = S.collectGarbage())
+    return E;
   Expected<std::vector<StoredFunction>> Fns = S.loadFunctions();
   if (!Fns)
     return Fns.takeError();

@@ -219,7 +219,9 @@ private:
   UniqueStringSaver Saver;
   std::vector<Function> Functions;
   StringMap<int> Extern;
-  std::map<std::pair<int64_t, std::string>, int> Static;
+  /// Static functions by (TU, key id).
+  StringMap<unsigned> KeyIds;
+  DenseMap<std::pair<int64_t, unsigned>, int> Static;
   StringMap<std::vector<std::pair<int, std::string>>> FieldTargets;
   StringMap<std::string> LockdepNames;
   StringMap<StringRef> ClassCache;
@@ -240,10 +242,13 @@ private:
 void Linker::index(const std::vector<StoredFieldStore> &Stores) {
   for (int I = 0, N = Functions.size(); I < N; ++I) {
     const StoredFunction &F = *Functions[I].S;
-    if (F.Facts.IsStatic)
-      Static.try_emplace({F.TU, F.Facts.Key}, I);
-    else
+    if (!F.Facts.IsStatic) {
       Extern.try_emplace(F.Facts.Key, I);
+      continue;
+    }
+    unsigned K = KeyIds.try_emplace(F.Facts.Key, KeyIds.size()).first->second;
+    for (int64_t TU : F.TUs)
+      Static.try_emplace({TU, K}, I);
   }
   for (const StoredFieldStore &S : Stores) {
     int Fn = lookup(S.TU, S.Store.Function);
@@ -287,7 +292,9 @@ void Linker::index(const std::vector<StoredFieldStore> &Stores) {
           F.Apis[B][I] = R;
           continue;
         }
-        int T = lookup(F.S->TU, E.Callee);
+        // A body shared by several TUs resolves its static callees in the
+        // first of them: they all saw the same headers.
+        int T = lookup(F.S->TUs.front(), E.Callee);
         if (T >= 0)
           F.Targets[B][I].push_back(T);
       }
@@ -297,7 +304,10 @@ void Linker::index(const std::vector<StoredFieldStore> &Stores) {
 
 int Linker::lookup(int64_t TU, StringRef Key) const {
   if (Key.contains('@')) {
-    auto It = Static.find({TU, Key.str()});
+    auto K = KeyIds.find(Key);
+    if (K == KeyIds.end())
+      return -1;
+    auto It = Static.find({TU, K->second});
     return It == Static.end() ? -1 : It->second;
   }
   auto It = Extern.find(Key);

@@ -4,6 +4,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/xxhash.h"
+#include <sqlite3.h>
 #include <map>
 
 using namespace llvm;
@@ -29,16 +31,22 @@ CREATE TABLE tu(
 ) STRICT;
 CREATE TABLE function(
   id INTEGER PRIMARY KEY,
-  tu_id INTEGER NOT NULL REFERENCES tu(id) ON DELETE CASCADE,
   key TEXT NOT NULL,
   name TEXT NOT NULL,
   file TEXT NOT NULL,
   line INTEGER NOT NULL,
   is_static INTEGER NOT NULL,
-  body TEXT NOT NULL
+  hash TEXT NOT NULL,
+  body TEXT NOT NULL,
+  UNIQUE (key, hash)
 ) STRICT;
-CREATE INDEX function_tu ON function(tu_id);
-CREATE INDEX function_key ON function(key);
+CREATE INDEX function_name ON function(name);
+CREATE TABLE tu_function(
+  tu_id INTEGER NOT NULL REFERENCES tu(id) ON DELETE CASCADE,
+  function_id INTEGER NOT NULL REFERENCES function(id),
+  PRIMARY KEY (tu_id, function_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX tu_function_function ON tu_function(function_id);
 CREATE TABLE call(
   function_id INTEGER NOT NULL REFERENCES function(id) ON DELETE CASCADE,
   callee TEXT,
@@ -188,33 +196,53 @@ Expected<int64_t> Store::putTU(const TURecord &TU, const TUFacts *Facts) {
   if (!Facts)
     return Id;
 
-  auto Fn = Db->prepare("INSERT INTO function(tu_id, key, name, file, line, "
-                        "is_static, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  // A function is stored once per distinct body: the static inline
+  // functions of a header are shared by every TU that includes it.
+  auto Fn = Db->prepare(
+      "INSERT INTO function(key, name, file, line, is_static, hash, body) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (key, hash) DO NOTHING");
+  auto Find = Db->prepare("SELECT id FROM function WHERE key = ?1 AND hash = ?2");
+  auto Link = Db->prepare(
+      "INSERT OR IGNORE INTO tu_function(tu_id, function_id) VALUES (?1, ?2)");
   auto Call = Db->prepare(
       "INSERT INTO call(function_id, callee, via, line) VALUES (?1, ?2, ?3, ?4)");
   auto St = Db->prepare("INSERT INTO field_store(tu_id, field, function, file, "
                         "line) VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!Fn)
-    return Fn.takeError();
-  if (!Call)
-    return Call.takeError();
-  if (!St)
-    return St.takeError();
+  for (auto *Q : {&Fn, &Find, &Link, &Call, &St})
+    if (!*Q)
+      return Q->takeError();
   for (const FunctionFacts &F : Facts->Functions) {
     std::string Body;
     raw_string_ostream OS(Body);
     OS << F.bodyToJSON();
     OS.flush();
-    Fn->bind(1, Id)
-        .bind(2, F.Key)
-        .bind(3, F.Name)
-        .bind(4, F.File)
-        .bind(5, int64_t(F.Line))
-        .bind(6, int64_t(F.IsStatic))
+    std::string Hash = utohexstr(
+        xxh3_64bits(F.File + "\n" + std::to_string(F.Line) + "\n" + Body));
+    Fn->bind(1, F.Key)
+        .bind(2, F.Name)
+        .bind(3, F.File)
+        .bind(4, int64_t(F.Line))
+        .bind(5, int64_t(F.IsStatic))
+        .bind(6, Hash)
         .bind(7, Body);
     if (Error E = Fn->run())
       return std::move(E);
-    int64_t FnId = Db->lastInsertId();
+    bool New = sqlite3_changes(Db->handle()) > 0;
+    int64_t FnId;
+    if (New) {
+      FnId = Db->lastInsertId();
+    } else {
+      Find->bind(1, F.Key).bind(2, Hash);
+      Expected<bool> Row = Find->step();
+      if (!Row)
+        return Row.takeError();
+      FnId = Find->integer(0);
+      Find->reset();
+    }
+    if (Error E = Link->bind(1, Id).bind(2, FnId).run())
+      return std::move(E);
+    if (!New)
+      continue;
     for (const Block &B : F.Blocks)
       for (const CallEvent &E : B.Events) {
         Call->bind(1, FnId);
@@ -276,13 +304,25 @@ Expected<std::vector<TURecord>> Store::loadTUs() {
   return Out;
 }
 
+Error Store::collectGarbage() {
+  return Db->exec("DELETE FROM function WHERE NOT EXISTS (SELECT 1 FROM "
+                  "tu_function WHERE function_id = function.id)");
+}
+
 Expected<std::vector<StoredFunction>> Store::loadFunctions() {
-  auto Q = Db->prepare("SELECT f.id, f.tu_id, f.key, f.name, f.file, f.line, "
-                       "f.is_static, f.body FROM function f JOIN tu ON "
-                       "tu.id = f.tu_id WHERE tu.status = 'ok' ORDER BY f.id");
+  // Sorted by key and hash, not by id: ids depend on the order parallel
+  // workers finished, results must not.
+  auto Q = Db->prepare("SELECT id, key, name, file, line, is_static, body FROM "
+                       "function ORDER BY key, hash");
+  auto L = Db->prepare("SELECT tf.function_id, tf.tu_id FROM tu_function tf "
+                       "JOIN tu ON tu.id = tf.tu_id WHERE tu.status = 'ok' "
+                       "ORDER BY tf.tu_id");
   if (!Q)
     return Q.takeError();
+  if (!L)
+    return L.takeError();
   std::vector<StoredFunction> Out;
+  std::map<int64_t, size_t> Index;
   while (true) {
     Expected<bool> Row = Q->step();
     if (!Row)
@@ -291,19 +331,31 @@ Expected<std::vector<StoredFunction>> Store::loadFunctions() {
       break;
     StoredFunction F;
     F.Id = Q->integer(0);
-    F.TU = Q->integer(1);
-    F.Facts.Key = Q->text(2);
-    F.Facts.Name = Q->text(3);
-    F.Facts.File = Q->text(4);
-    F.Facts.Line = Q->integer(5);
-    F.Facts.IsStatic = Q->integer(6);
-    Expected<json::Value> Body = json::parse(Q->text(7));
+    F.Facts.Key = Q->text(1);
+    F.Facts.Name = Q->text(2);
+    F.Facts.File = Q->text(3);
+    F.Facts.Line = Q->integer(4);
+    F.Facts.IsStatic = Q->integer(5);
+    Expected<json::Value> Body = json::parse(Q->text(6));
     if (!Body)
       return Body.takeError();
     if (Error E = F.Facts.bodyFromJSON(*Body))
       return std::move(E);
+    Index[F.Id] = Out.size();
     Out.push_back(std::move(F));
   }
+  while (true) {
+    Expected<bool> Row = L->step();
+    if (!Row)
+      return Row.takeError();
+    if (!*Row)
+      break;
+    auto It = Index.find(L->integer(0));
+    if (It != Index.end())
+      Out[It->second].TUs.push_back(L->integer(1));
+  }
+  // Bodies only failed or removed TUs had.
+  llvm::erase_if(Out, [](const StoredFunction &F) { return F.TUs.empty(); });
   return Out;
 }
 

@@ -1,7 +1,9 @@
 //===- Store.h - The SQLite database of facts and findings ------*- C++ -*-===//
 //
-// Schema version 1. Per-TU facts (tu, function, call, field_store) are keyed
-// by TU so one TU can be replaced alone; the global step's output (lock_class,
+// Schema version 1. Per-TU facts (tu, tu_function, field_store) are keyed by
+// TU so one TU can be replaced alone; function bodies (function, call) are
+// stored once per distinct body and shared by the TUs that have it; the
+// global step's output (lock_class,
 // edge, edge_hop, finding, finding_edge) is rebuilt on every scan. The schema
 // is documented in docs/schema.md.
 //
@@ -20,10 +22,12 @@ namespace lockgraph {
 /// The schema version this build reads and writes (PRAGMA user_version).
 constexpr int SchemaVersion = 1;
 
-/// A function definition as stored, with its parsed body.
+/// A function definition as stored, with its parsed body and every TU
+/// that has this very definition (a header's static inline function is
+/// stored once for all TUs that include it).
 struct StoredFunction {
   int64_t Id = 0;
-  int64_t TU = 0;
+  std::vector<int64_t> TUs;
   FunctionFacts Facts;
 };
 
@@ -71,6 +75,8 @@ public:
   llvm::Error removeTU(llvm::StringRef File);
 
   llvm::Expected<std::vector<StoredFunction>> loadFunctions();
+  /// Deletes function bodies no TU refers to any more.
+  llvm::Error collectGarbage();
   llvm::Expected<std::vector<StoredFieldStore>> loadFieldStores();
 
   /// Drops everything the global step wrote.

@@ -85,7 +85,7 @@ Result link(const std::vector<std::string> &TUs) {
     if (!F)
       return {};
     for (FunctionFacts &FF : F->Functions)
-      Fns.push_back(StoredFunction{++Id, int64_t(T + 1), std::move(FF)});
+      Fns.push_back(StoredFunction{++Id, {int64_t(T + 1)}, std::move(FF)});
     for (FieldStore &S : F->Stores)
       Stores.push_back(StoredFieldStore{int64_t(T + 1), std::move(S)});
   }

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Benchmark: lockgraph scan against clang-19 -fsyntax-only on the same TUs.
+
+Runs, in one go, on the same compile commands and at the same -j:
+  1. clang-19 -fsyntax-only over every TU (the yardstick: Clang's parse time),
+  2. a full lockgraph scan (--full: every TU extracted, then the global step),
+  3. a one-file re-scan after a one-line change to one TU's source.
+Prints wall and CPU time, peak memory per worker process and database size.
+This is a benchmark, not a test: it prints figures and asserts nothing.
+
+usage: bench/bench.py --compdb FILE [--root DIR] [-j N] [--only PREFIX ...]
+                      [--touch FILE] [--lockgraph PATH] [--db PATH]
+"""
+import argparse, json, os, resource, shlex, subprocess, sys, tempfile, time
+from concurrent.futures import ThreadPoolExecutor
+
+def syntax_only_args(entry):
+    args = entry.get("arguments") or shlex.split(entry["command"])
+    out, skip = [], False
+    for a in args[1:]:
+        if skip:
+            skip = False
+            continue
+        if a == "-o":
+            skip = True
+            continue
+        if a.startswith("-Wp,-M") or a == "-c":
+            continue
+        out.append(a)
+    return ["clang-19", "-fsyntax-only", "-w"] + out
+
+def run_measured(argv, cwd):
+    """Runs argv; returns (exit code, cpu seconds, peak RSS KiB) of that process."""
+    p = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return p.returncode, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+
+def syntax_only(entries, jobs):
+    start = time.monotonic()
+    with ThreadPoolExecutor(jobs) as pool:
+        results = list(pool.map(
+            lambda e: run_measured(syntax_only_args(e), e["directory"]), entries))
+    wall = time.monotonic() - start
+    return {"wall": wall, "cpu": sum(r[1] for r in results),
+            "peak_kb": max(r[2] for r in results),
+            "failed": sum(1 for r in results if r[0] != 0)}
+
+def lockgraph_scan(lg, compdb, root, db, jobs, full):
+    argv = [lg, "scan", "--compdb", compdb, "--root", root, "--db", db,
+            "-j", str(jobs), "--no-progress", "--format", "summary"]
+    if full:
+        argv.append("--full")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       text=True)
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    line = [l for l in p.stderr.splitlines() if "translation units" in l]
+    q = subprocess.run([lg, "query", "--db", db,
+                        "SELECT max(peak_kb), count(*) FROM tu"],
+                       capture_output=True, text=True)
+    peak_worker, tus = (q.stdout.splitlines()[1].split("\t")
+                        if q.returncode == 0 else ("0", "0"))
+    return {"wall": wall, "cpu": cpu, "exit": p.returncode,
+            "summary": line[-1] if line else p.stderr.strip()[-300:],
+            "peak_worker_kb": int(peak_worker or 0),
+            "db_bytes": os.path.getsize(db) if os.path.exists(db) else 0}
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--compdb", required=True)
+    ap.add_argument("--root", default=None)
+    ap.add_argument("-j", type=int, default=os.cpu_count())
+    ap.add_argument("--only", action="append", default=[])
+    ap.add_argument("--touch", default=None,
+                    help="file (relative to root) changed for the re-scan")
+    ap.add_argument("--lockgraph", default=os.path.join(
+        os.path.dirname(__file__), "..", "build", "tool", "lockgraph"))
+    ap.add_argument("--db", default=None)
+    a = ap.parse_args()
+    entries = json.load(open(a.compdb))
+    if a.only:
+        entries = [e for e in entries
+                   if any(e["file"].startswith(p) for p in a.only)]
+    root = a.root or os.path.dirname(os.path.abspath(a.compdb))
+    work = tempfile.mkdtemp(prefix="lockgraph-bench-")
+    sub = os.path.join(work, "compile_commands.json")
+    json.dump(entries, open(sub, "w"))
+    db = a.db or os.path.join(work, "bench.db")
+    print(f"machine: {os.cpu_count()} cores; {len(entries)} TUs; -j {a.j}")
+
+    s = syntax_only(entries, a.j)
+    print(f"clang-19 -fsyntax-only: wall {s['wall']:.1f} s, cpu {s['cpu']:.1f} s, "
+          f"peak {s['peak_kb'] / 1024:.0f} MiB per process, {s['failed']} failed")
+    l = lockgraph_scan(a.lockgraph, sub, root, db, a.j, full=True)
+    print(f"lockgraph full scan:    wall {l['wall']:.1f} s, cpu {l['cpu']:.1f} s, "
+          f"peak {l['peak_worker_kb'] / 1024:.0f} MiB per worker, "
+          f"database {l['db_bytes'] / 2**20:.1f} MiB, exit {l['exit']}")
+    print(f"  {l['summary']}")
+    print(f"ratio scan/syntax-only: wall {l['wall'] / s['wall']:.2f}, "
+          f"cpu {l['cpu'] / s['cpu']:.2f}")
+
+    touch = a.touch or entries[0]["file"]
+    path = touch if os.path.isabs(touch) else os.path.join(root, touch)
+    original = open(path, "rb").read()
+    try:
+        with open(path, "ab") as f:
+            f.write(b"\n/* lockgraph benchmark edit */\n")
+        e = [x for x in entries if x["file"] == touch or
+             os.path.join(x["directory"], x["file"]) == path]
+        one = syntax_only(e, 1) if e else {"wall": 0.0}
+        r = lockgraph_scan(a.lockgraph, sub, root, db, a.j, full=False)
+    finally:
+        open(path, "wb").write(original)
+    print(f"one-file re-scan ({touch}): wall {r['wall']:.1f} s "
+          f"(that file's syntax-only parse: {one['wall']:.1f} s)")
+    print(f"  {r['summary']}")
+    # Leave the tree's TU hashes as they were.
+    lockgraph_scan(a.lockgraph, sub, root, db, a.j, full=False)
+
+if __name__ == "__main__":
+    main()
