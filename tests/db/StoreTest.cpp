@@ -1,0 +1,145 @@
+//===- StoreTest.cpp - The SQLite store: schema, sharing, round trips -----===//
+
+#include "db/Store.h"
+#include "llvm/Support/FileSystem.h"
+#include "gtest/gtest.h"
+
+using namespace lockgraph;
+
+namespace {
+
+std::string freshPath() {
+  llvm::SmallString<128> Dir;
+  llvm::sys::fs::createUniqueDirectory("lockgraph-store", Dir);
+  return (Dir + "/t.db").str();
+}
+
+int64_t count(Store &S, const char *SQL) {
+  auto Q = S.db().prepare(SQL);
+  EXPECT_TRUE(bool(Q));
+  if (!Q)
+    return -1;
+  llvm::Expected<bool> Row = Q->step();
+  EXPECT_TRUE(Row && *Row);
+  return Row && *Row ? Q->integer(0) : -1;
+}
+
+FunctionFacts inlineFn(unsigned Line) {
+  FunctionFacts F;
+  F.Key = "mmap_read_lock@include/linux/mmap_lock.h";
+  F.Name = "mmap_read_lock";
+  F.File = "include/linux/mmap_lock.h";
+  F.Line = Line;
+  F.IsStatic = true;
+  F.Blocks.resize(2);
+  F.Entry = 1;
+  F.Exit = 0;
+  CallEvent E;
+  E.Callee = "down_read";
+  ArgValue A = ArgValue::param(0, "mm");
+  A.Steps = {"mm_struct.mmap_lock"};
+  E.Args = {A};
+  E.Line = Line + 2;
+  F.Blocks[1].Events = {E};
+  F.Blocks[1].Succs = {0};
+  return F;
+}
+
+TURecord tu(const char *File) {
+  TURecord T;
+  T.File = File;
+  T.Directory = "/src";
+  T.Command = "cc -c";
+  T.Hash = "h";
+  return T;
+}
+
+TEST(Store, SchemaVersionAndStrictTables) {
+  std::string P = freshPath();
+  auto S = Store::create(P);
+  ASSERT_TRUE(bool(S)) << llvm::toString(S.takeError());
+  EXPECT_EQ(count(**S, "PRAGMA user_version"), SchemaVersion);
+  EXPECT_EQ(count(**S, "SELECT count(*) FROM pragma_table_list WHERE "
+                       "schema = 'main' AND name NOT LIKE 'sqlite_%' AND strict = 0"),
+            0);
+  auto Again = Store::create(P);
+  ASSERT_FALSE(bool(Again));
+  EXPECT_EQ(llvm::toString(Again.takeError()), P + ": already exists");
+}
+
+TEST(Store, HeaderFunctionsAreStoredOncePerDistinctBody) {
+  auto S = Store::create(freshPath());
+  ASSERT_TRUE(bool(S));
+  TUFacts A, B, C;
+  A.Functions = {inlineFn(10)};
+  B.Functions = {inlineFn(10)};
+  C.Functions = {inlineFn(12)}; // another body (another config of the header)
+  ASSERT_TRUE(bool((*S)->putTU(tu("fs/aio.c"), &A)));
+  ASSERT_TRUE(bool((*S)->putTU(tu("mm/mmap.c"), &B)));
+  ASSERT_TRUE(bool((*S)->putTU(tu("mm/gup.c"), &C)));
+  EXPECT_EQ(count(**S, "SELECT count(*) FROM function"), 2);
+  EXPECT_EQ(count(**S, "SELECT count(*) FROM tu_function"), 3);
+  EXPECT_EQ(count(**S, "SELECT count(*) FROM call"), 2);
+
+  auto Fns = (*S)->loadFunctions();
+  ASSERT_TRUE(bool(Fns));
+  ASSERT_EQ(Fns->size(), 2u);
+  size_t Shared = (*Fns)[0].TUs.size() == 2 ? 0 : 1;
+  EXPECT_EQ((*Fns)[Shared].TUs.size(), 2u);
+  EXPECT_EQ((*Fns)[Shared].Facts.Blocks[1].Events[0].Args[0].Steps,
+            std::vector<std::string>{"mm_struct.mmap_lock"});
+
+  // Replacing or removing TUs keeps shared bodies while one TU has them.
+  ASSERT_FALSE(bool((*S)->removeTU("fs/aio.c")));
+  ASSERT_FALSE(bool((*S)->removeTU("mm/gup.c")));
+  ASSERT_FALSE(bool((*S)->collectGarbage()));
+  EXPECT_EQ(count(**S, "SELECT count(*) FROM function"), 1);
+  EXPECT_EQ(count(**S, "SELECT count(*) FROM function WHERE line = 10"), 1);
+}
+
+TEST(Store, ResultsRoundTrip) {
+  auto S = Store::create(freshPath());
+  ASSERT_TRUE(bool(S));
+  TUFacts A;
+  A.Functions = {inlineFn(10)};
+  ASSERT_TRUE(bool((*S)->putTU(tu("fs/aio.c"), &A)));
+  auto Fns = (*S)->loadFunctions();
+  ASSERT_TRUE(bool(Fns));
+  LockGraph G;
+  Edge E;
+  E.Held = "kioctx.ring_lock";
+  E.Acquired = "mm_struct.mmap_lock";
+  E.AcquiredMode = rules::Mode::Shared;
+  E.HeldFlavor = "mutex";
+  E.AcquiredFlavor = "rwsem";
+  E.AcquiredTags = {"uaccess", "sleeps"};
+  E.FunctionId = (*Fns)[0].Id;
+  E.HeldLine = 7;
+  E.Chain = {Hop{"mmap_read_lock", "include/linux/mmap_lock.h", 12, "vm_operations_struct.fault", "down_read"}};
+  G.Edges = {E};
+  Finding F;
+  F.Id = "LG-000000000001";
+  F.Kind = FindingKind::SelfDeadlock;
+  F.Locks = {"kioctx.ring_lock"};
+  F.Message = "m";
+  F.Edges = {0};
+  F.Rank = 42;
+  ASSERT_FALSE(bool((*S)->putResults(G, {F})));
+  LockGraph G2;
+  std::vector<Finding> F2;
+  ASSERT_FALSE(bool((*S)->loadResults(G2, F2)));
+  ASSERT_EQ(G2.Edges.size(), 1u);
+  EXPECT_EQ(G2.Edges[0].Acquired, "mm_struct.mmap_lock");
+  EXPECT_EQ(G2.Edges[0].AcquiredMode, rules::Mode::Shared);
+  EXPECT_EQ(G2.Edges[0].AcquiredTags, (std::vector<std::string>{"uaccess", "sleeps"}));
+  EXPECT_EQ(G2.Edges[0].Function, "mmap_read_lock");
+  ASSERT_EQ(G2.Edges[0].Chain.size(), 1u);
+  EXPECT_EQ(G2.Edges[0].Chain[0].Via, "vm_operations_struct.fault");
+  EXPECT_EQ(G2.Edges[0].Chain[0].Api, "down_read");
+  ASSERT_EQ(F2.size(), 1u);
+  EXPECT_EQ(F2[0].Kind, FindingKind::SelfDeadlock);
+  EXPECT_EQ(F2[0].Rank, 42);
+  EXPECT_EQ(F2[0].Edges, std::vector<size_t>{0});
+}
+
+} // namespace
