@@ -545,6 +545,8 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
       ++Stats.UnresolvedLocks;
     return;
   }
+  if (L.Lock.K == LockRef::Class && Rules.Ignored.count(L.Lock.Name))
+    return;
   if (R.SubclassArg >= 0 && R.SubclassArg < (int)E.Args.size())
     L.Sub = subOf(E.Args[R.SubclassArg]);
   L.M = R.M;

@@ -47,9 +47,9 @@ constexpr StringLiteral FlavorNames[] = {
     "spin",    "mutex",   "rwsem",  "rwlock", "percpu-rwsem",
     "seqlock", "bitlock", "pseudo", "region", "context"};
 
-constexpr StringLiteral TopKeys[] = {"family",  "include", "lock_types",
-                                     "aliases", "apis",    "names",
-                                     "forbid",  "orders"};
+constexpr StringLiteral TopKeys[] = {"family", "include", "lock_types",
+                                     "ignore", "aliases", "apis",
+                                     "names",  "forbid",  "orders"};
 constexpr StringLiteral ApiKeys[] = {
     "function", "action",       "arg",         "lock",    "mode",
     "read_arg", "subclass_arg", "try_arg",     "flavor",  "irq",
@@ -84,6 +84,7 @@ struct ParsedFile {
   std::string Family;
   std::vector<std::pair<std::string, unsigned>> Includes;
   std::vector<std::string> LockTypes;
+  std::vector<std::string> Ignored;
   std::vector<std::pair<std::string, std::string>> Aliases;
   std::vector<ApiEntry> Apis;
   std::vector<NameEntry> Names;
@@ -663,13 +664,16 @@ Expected<ParsedFile> FileParser::parse(yaml::Node *Root) {
                        return S.takeError();
                      P.Family = std::move(*S);
                      HasFamily = true;
-                   } else if (Key == "include" || Key == "lock_types") {
+                   } else if (Key == "include" || Key == "lock_types" ||
+                              Key == "ignore") {
                      Expected<std::vector<Item>> L = strList(Key, K, V);
                      if (!L)
                        return L.takeError();
                      for (Item &I : *L) {
                        if (Key == "include")
                          P.Includes.emplace_back(std::move(I.Value), line(I.N));
+                       else if (Key == "ignore")
+                         P.Ignored.push_back(std::move(I.Value));
                        else
                          P.LockTypes.push_back(std::move(I.Value));
                      }
@@ -794,6 +798,8 @@ Error merge(StringRef File, ParsedFile &P, RuleSet &Into) {
 
   for (std::string &T : P.LockTypes)
     Into.LockTypes.insert(T);
+  for (std::string &T : P.Ignored)
+    Into.Ignored.insert(T);
   for (auto &[From, To] : P.Aliases)
     Into.Aliases[From] = To;
   for (ApiEntry &E : P.Apis) {

@@ -126,6 +126,9 @@ struct RuleSet {
   /// Record names whose members are lock internals and are stripped from
   /// class names (`spinlock.rlock`, `mutex.dep_map`).
   llvm::StringSet<> LockTypes;
+  /// Classes that are not locks for ordering (RCU's lockdep maps): their
+  /// acquisitions and releases are ignored.
+  llvm::StringSet<> Ignored;
   /// Class renames applied before anything else, so old and new kernel
   /// names meet: "mm_struct.mmap_sem" -> "mm_struct.mmap_lock".
   llvm::StringMap<std::string> Aliases;

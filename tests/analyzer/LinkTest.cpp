@@ -62,6 +62,10 @@ rules::RuleSet testRules() {
   P->Lock = "pagefault_disabled";
   Add("pagefault_enable", rules::Action::Release, -1, "")->Lock =
       "pagefault_disabled";
+  rules::Api *LA = Add("lock_acquire", rules::Action::Acquire, 0, "pseudo");
+  LA->ReadArg = 3;
+  Add("lock_release", rules::Action::Release, 0, "");
+  R.Ignored.insert("rcu_lock_map");
   R.LockTypes.insert("spinlock");
   R.LockTypes.insert("mutex");
   R.LockTypes.insert("rw_semaphore");
@@ -286,6 +290,22 @@ TEST(Link, ConditionalLockIsNotReturnedHeld) {
                    "  mutex_lock(&x->b);\n"
                    "}\n"});
   EXPECT_EQ(find(R.G, "foo.a", "foo.b"), nullptr);
+}
+
+TEST(Link, IgnoredClassesAreNoLocks) {
+  Result R = link({"struct lockdep_map { int x; };\n"
+                   "extern struct lockdep_map rcu_lock_map, other_map;\n"
+                   "void lock_acquire(struct lockdep_map *l, int s, int t, int r, int c, void *n, unsigned long ip);\n"
+                   "void lock_release(struct lockdep_map *l, unsigned long ip);\n"
+                   "void f(struct foo *x) {\n"
+                   "  lock_acquire(&rcu_lock_map, 0, 0, 2, 0, 0, 0);\n"
+                   "  lock_acquire(&other_map, 0, 0, 2, 0, 0, 0);\n"
+                   "  mutex_lock(&x->a);\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "rcu_lock_map", "foo.a"), nullptr);
+  const Edge *E = find(R.G, "other_map", "foo.a");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(E->HeldMode, rules::Mode::RecursiveRead);
 }
 
 TEST(Link, LoopReleasesBeforeNextIteration) {

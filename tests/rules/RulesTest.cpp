@@ -489,7 +489,7 @@ TEST_F(RulesFiles, UnknownTopLevelKey) {
                                     "apiss: []\n");
   EXPECT_EQ(errorText(loadRules({P}).takeError()),
             P + ":3: key 'apiss': unknown top-level key (expected family, "
-                "include, lock_types, aliases, apis, names, forbid, orders)");
+                "include, lock_types, ignore, aliases, apis, names, forbid, orders)");
 }
 
 TEST_F(RulesFiles, UnknownEntryKey) {
@@ -1111,4 +1111,15 @@ TEST(Names, RoundTrip) {
   EXPECT_EQ(knownFlavors().size(), 10u);
 }
 
+} // namespace
+
+namespace {
+TEST(RulesShipped, RcuMapsAreIgnored) {
+  llvm::Expected<lockgraph::rules::RuleSet> R =
+      lockgraph::rules::loadRules({lockgraph::rules::defaultRulesDir()});
+  ASSERT_TRUE(bool(R)) << llvm::toString(R.takeError());
+  EXPECT_TRUE(R->Ignored.count("rcu_lock_map"));
+  EXPECT_TRUE(R->Ignored.count("rcu_sched_lock_map"));
+  EXPECT_FALSE(R->Ignored.count("mm_struct.mmap_lock"));
+}
 } // namespace
