@@ -99,19 +99,41 @@ private:
   TUFacts &Out;
 };
 
-/// Drops arguments Clang tooling mishandles: kbuild's dependency-file
-/// options passed through the preprocessor (-Wp,-MMD,file).
-tooling::ArgumentsAdjuster stripKbuildArgs() {
+} // namespace
+
+tooling::ArgumentsAdjuster compilerArgsAdjuster() {
+  // Options of GCC-built kernel trees that Clang rejects as unknown
+  // arguments (unknown -W options are only warnings, and warnings are off).
+  static const char *const GccOnly[] = {
+      "-fconserve-stack", "-fno-allow-store-data-races",
+      "-fno-var-tracking-assignments", "-mindirect-branch",
+      "-mfunction-return=", "-mrecord-mcount", "-mpreferred-stack-boundary=",
+      "-mskip-rax-setup", "-fmin-function-alignment=", "-falign-jumps=",
+      "-falign-loops=", "-fplugin", "-fno-ipa-", "-fno-code-hoisting",
+      "-fsched-pressure", "-fno-tree-", "-fno-inline-functions-called-once",
+      "-fno-partial-inlining", "-fno-reorder-blocks", "-mno-fp-ret-in-387",
+      "-fno-shrink-wrap", "-mharden-sls=", "-fpatchable-function-entry-"};
   return [](const tooling::CommandLineArguments &Args, StringRef) {
     tooling::CommandLineArguments Out;
-    for (const std::string &A : Args) {
-      if (StringRef(A).starts_with("-Wp,-M"))
+    for (size_t I = 0; I < Args.size(); ++I) {
+      StringRef A = Args[I];
+      // kbuild's dependency files, through the preprocessor.
+      if (A.starts_with("-Wp,-M"))
         continue;
-      Out.push_back(A);
+      if (A == "--param") {
+        ++I;
+        continue;
+      }
+      if (A.starts_with("--param=") ||
+          any_of(GccOnly, [&](const char *P) { return A.starts_with(P); }))
+        continue;
+      Out.push_back(Args[I]);
     }
     return Out;
   };
 }
+
+namespace {
 
 /// Content hashes of input files, shared by all TUs of a scan.
 class FileHashes {
@@ -302,7 +324,7 @@ Extracted extractOne(const tooling::CompileCommand &Cmd, StringRef Root) {
   Tool.clearArgumentsAdjusters();
   Tool.appendArgumentsAdjuster(tooling::getClangStripOutputAdjuster());
   Tool.appendArgumentsAdjuster(tooling::getClangStripDependencyFileAdjuster());
-  Tool.appendArgumentsAdjuster(stripKbuildArgs());
+  Tool.appendArgumentsAdjuster(compilerArgsAdjuster());
   Tool.appendArgumentsAdjuster(tooling::getClangSyntaxOnlyAdjuster());
   Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
       {"-resource-dir", LOCKGRAPH_CLANG_RESOURCE_DIR},

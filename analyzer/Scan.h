@@ -14,6 +14,7 @@
 #include "db/Graph.h"
 #include "db/Report.h"
 #include "rules/Rules.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "llvm/Support/Error.h"
 #include <string>
 #include <vector>
@@ -55,6 +56,11 @@ struct ScanResult {
 /// not writable, disk full...); per-TU failures are in the result.
 llvm::Expected<ScanResult> runScan(const ScanOptions &Opts,
                                    const rules::RuleSet &Rules);
+
+/// Drops what Clang tooling mishandles in kernel compile commands: kbuild's
+/// -Wp,-MMD,dependency-file options and the options of GCC-built trees that
+/// Clang rejects (-fconserve-stack, --param=..., -mrecord-mcount, ...).
+clang::tooling::ArgumentsAdjuster compilerArgsAdjuster();
 
 /// The worker side: parses the single command of CommandFile (a one-entry
 /// compile database) and writes {"ok", "error", "facts"} JSON to OutFile.

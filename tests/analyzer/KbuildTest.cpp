@@ -39,3 +39,21 @@ TEST(Kbuild, ExtractsCompilerInvocationsFromKbuildRecipes) {
 }
 
 } // namespace
+
+#include "analyzer/Scan.h"
+
+namespace {
+
+TEST(Kbuild, GccOnlyAndDependencyFileOptionsAreDropped) {
+  clang::tooling::CommandLineArguments In{
+      "gcc", "-Wp,-MMD,fs/.aio.o.d", "-nostdinc", "-fconserve-stack",
+      "-mindirect-branch=thunk-extern", "--param=allow-store-data-races=0",
+      "--param", "asan-globals=1", "-mrecord-mcount", "-O2",
+      "-Wno-maybe-uninitialized", "-c", "-o", "fs/aio.o", "fs/aio.c"};
+  clang::tooling::CommandLineArguments Want{
+      "gcc", "-nostdinc", "-O2", "-Wno-maybe-uninitialized", "-c", "-o",
+      "fs/aio.o", "fs/aio.c"};
+  EXPECT_EQ(lockgraph::compilerArgsAdjuster()(In, "fs/aio.c"), Want);
+}
+
+} // namespace
