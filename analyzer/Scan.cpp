@@ -340,6 +340,172 @@ Extracted extractOne(const tooling::CompileCommand &Cmd, StringRef Root) {
   return R;
 }
 
+
+struct WorkerResult {
+  bool Ok = false;
+  std::string Error;
+  TUFacts Facts;
+  uint64_t PeakKB = 0;
+};
+
+/// Parses one TU in a `lockgraph extract-tu` child process; Base names the
+/// scratch files (Base.cmd.json, Base.out.json).
+WorkerResult runWorker(StringRef Binary, const tooling::CompileCommand &C,
+                       StringRef Root, StringRef Base) {
+  WorkerResult R;
+  std::string CmdFile = (Base + ".cmd.json").str();
+  std::string OutFile = (Base + ".out.json").str();
+  {
+    json::Array One{json::Object{{"directory", C.Directory},
+                                 {"file", C.Filename},
+                                 {"arguments", json::Array(C.CommandLine)}}};
+    std::error_code EC;
+    raw_fd_ostream OS(CmdFile, EC);
+    OS << json::Value(std::move(One));
+  }
+  std::string ErrMsg;
+  std::optional<sys::ProcessStatistics> Stat;
+  StringRef Argv[] = {Binary, "extract-tu", "--command", CmdFile,
+                      "--root", Root,        "--out",     OutFile};
+  std::optional<StringRef> Redirects[] = {StringRef(""), StringRef(""),
+                                          StringRef("")};
+  int RC = sys::ExecuteAndWait(Binary, Argv, std::nullopt, Redirects, 0, 0,
+                               &ErrMsg, nullptr, &Stat);
+  R.PeakKB = Stat ? Stat->PeakMemory : 0;
+  if (RC != 0) {
+    R.Error = RC == -2 ? "front end crashed (" + ErrMsg + ")"
+                       : "worker failed (" +
+                             (ErrMsg.empty() ? "exit " + std::to_string(RC)
+                                             : ErrMsg) +
+                             ")";
+  } else if (auto Buf = MemoryBuffer::getFile(OutFile)) {
+    Expected<json::Value> V = json::parse((*Buf)->getBuffer());
+    const json::Object *O = V ? V->getAsObject() : nullptr;
+    if (!O) {
+      if (!V)
+        consumeError(V.takeError());
+      R.Error = "worker wrote malformed output";
+    } else if (!O->getBoolean("ok").value_or(false)) {
+      R.Error = O->getString("error").value_or("does not parse").str();
+    } else if (Expected<TUFacts> F = tuFactsFromJSON(*O->get("facts"))) {
+      R.Facts = std::move(*F);
+      R.Ok = true;
+    } else {
+      R.Error = toString(F.takeError());
+    }
+  } else {
+    R.Error = "worker wrote no output";
+  }
+  sys::fs::remove(CmdFile);
+  sys::fs::remove(OutFile);
+  return R;
+}
+
+/// A database built as NAME.new and renamed to NAME by commit(); removed on
+/// failure, on return without commit and on a signal.
+class PendingDb {
+public:
+  explicit PendingDb(std::string Final)
+      : Final(std::move(Final)), New(this->Final + ".new") {
+    sys::fs::remove(New);
+    sys::RemoveFileOnSignal(New);
+  }
+  ~PendingDb() {
+    if (!Committed) {
+      S.reset();
+      sys::fs::remove(New);
+    }
+    sys::DontRemoveFileOnSignal(New);
+  }
+
+  /// Starts from a copy of the existing database when Reuse is set and it
+  /// is one this build reads, else from an empty one.
+  Error open(bool Reuse) {
+    if (Reuse && sys::fs::exists(Final)) {
+      Expected<std::unique_ptr<Store>> Old = Store::open(Final, true);
+      if (!Old)
+        consumeError(Old.takeError());
+      else if (std::error_code EC = sys::fs::copy_file(Final, New))
+        return fail("cannot write " + New + ": " + EC.message());
+      else {
+        Old->reset();
+        auto O = Store::open(New, /*ReadOnly=*/false);
+        if (!O)
+          return O.takeError();
+        S = std::move(*O);
+      }
+    }
+    if (!S) {
+      auto C = Store::create(New);
+      if (!C)
+        return C.takeError();
+      S = std::move(*C);
+    }
+    if (Error E = S->db().exec(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF"))
+      return E;
+    // The global step's output refers to functions of TUs about to be
+    // replaced; it is rebuilt by commit() anyway.
+    return S->clearGlobal();
+  }
+
+  Store &store() { return *S; }
+
+  /// Global step, sanity check, rename into place.
+  Error commit(const rules::RuleSet &Rules, StringRef Root, ScanResult &R) {
+    if (Error E = S->begin())
+      return E;
+    if (Error E = globalStep(*S, Rules, R))
+      return E;
+    if (Error E = S->setMeta("rules", join(Rules.Files, "\n")))
+      return E;
+    if (Error E = S->setMeta("root", Root))
+      return E;
+    if (Error E = S->commit())
+      return E;
+    if (Error E = fillInfo(*S, R))
+      return E;
+    auto Q = S->db().prepare("PRAGMA quick_check");
+    if (!Q)
+      return Q.takeError();
+    Expected<bool> Row = Q->step();
+    if (!Row)
+      return Row.takeError();
+    if (!*Row || Q->text(0) != "ok")
+      return fail(New + ": database failed its integrity check");
+    *Q = Statement(S->db(), nullptr);
+    S.reset();
+    if (std::error_code EC = sys::fs::rename(New, Final))
+      return fail("cannot move " + New + " to " + Final + ": " + EC.message());
+    Committed = true;
+    return Error::success();
+  }
+
+private:
+  std::string Final, New;
+  std::unique_ptr<Store> S;
+  bool Committed = false;
+};
+
+std::string relativeTo(StringRef Root, StringRef Path) {
+  SmallString<256> P(Path);
+  sys::path::remove_dots(P, true);
+  StringRef R = P;
+  if (R.starts_with(Root) && R.size() > Root.size() && R[Root.size()] == '/')
+    return R.drop_front(Root.size() + 1).str();
+  return R.str();
+}
+
+std::string absoluteRoot(StringRef Dir) {
+  SmallString<256> Root(Dir.empty() ? "." : Dir);
+  sys::fs::make_absolute(Root);
+  sys::path::remove_dots(Root, true);
+  SmallString<256> Real;
+  if (!sys::fs::real_path(Root, Real))
+    return Real.str().str();
+  return Root.str().str();
+}
+
 } // namespace
 
 int runExtractWorker(StringRef CommandFile, StringRef Root,
@@ -372,56 +538,14 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
   auto CDB = loadCompDb(Opts, DbDir);
   if (!CDB)
     return CDB.takeError();
-  SmallString<256> Root(Opts.Root.empty() ? DbDir : Opts.Root);
-  if (Root.empty())
-    Root = ".";
-  sys::fs::make_absolute(Root);
-  sys::path::remove_dots(Root, true);
-  {
-    SmallString<256> Real;
-    if (!sys::fs::real_path(Root, Real))
-      Root = Real;
-  }
+  std::string Root = absoluteRoot(Opts.Root.empty() ? DbDir : Opts.Root);
+  if (Opts.WorkerBinary.empty())
+    return fail("no worker binary to parse translation units with");
 
-  // Build into NAME.new; remove it on any failure or signal.
-  std::string Final = Opts.DbPath;
-  std::string New = Final + ".new";
-  sys::fs::remove(New);
-  sys::fs::remove(New + "-journal");
-  sys::RemoveFileOnSignal(New);
-  auto Cleanup = make_scope_exit([&] {
-    sys::fs::remove(New);
-    sys::DontRemoveFileOnSignal(New);
-  });
-  bool Reuse = !Opts.Full && sys::fs::exists(Final);
-  std::unique_ptr<Store> S;
-  if (Reuse) {
-    // Only a database this build can read is worth reusing.
-    Expected<std::unique_ptr<Store>> Old = Store::open(Final, /*ReadOnly=*/true);
-    if (!Old) {
-      consumeError(Old.takeError());
-      Reuse = false;
-    }
-  }
-  if (Reuse) {
-    if (std::error_code EC = sys::fs::copy_file(Final, New))
-      return fail("cannot write " + New + ": " + EC.message());
-    auto O = Store::open(New, /*ReadOnly=*/false);
-    if (!O)
-      return O.takeError();
-    S = std::move(*O);
-  } else {
-    auto C = Store::create(New);
-    if (!C)
-      return C.takeError();
-    S = std::move(*C);
-  }
-  if (Error E = S->db().exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF"))
+  PendingDb Db(Opts.DbPath);
+  if (Error E = Db.open(/*Reuse=*/!Opts.Full))
     return std::move(E);
-  // The global step's output refers to functions of TUs about to be
-  // replaced; it is rebuilt at the end anyway.
-  if (Error E = S->clearGlobal())
-    return std::move(E);
+  Store &S = Db.store();
 
   // Which TUs to (re)extract.
   std::vector<std::string> Files = (*CDB)->getAllFiles();
@@ -433,7 +557,7 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
     });
   if (Files.empty())
     return fail("no file of the compile database matches the filter");
-  Expected<std::vector<TURecord>> Stored = S->loadTUs();
+  Expected<std::vector<TURecord>> Stored = S.loadTUs();
   if (!Stored)
     return Stored.takeError();
   StringMap<TURecord> Previous;
@@ -441,15 +565,6 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
     Previous[T.File] = std::move(T);
 
   FileHashes Hashes;
-  auto Relative = [&](StringRef Path) {
-    SmallString<256> P(Path);
-    sys::path::remove_dots(P, true);
-    StringRef R = P;
-    if (R.starts_with(Root) && R.size() > Root.size() && R[Root.size()] == '/')
-      return R.drop_front(Root.size() + 1).str();
-    return R.str();
-  };
-
   struct Job {
     std::string File;
     tooling::CompileCommand Command;
@@ -467,7 +582,7 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
       Abs = C.Directory;
       sys::path::append(Abs, C.Filename);
     }
-    std::string Rel = Relative(Abs);
+    std::string Rel = relativeTo(Root, Abs);
     Current.insert(Rel);
     auto It = Previous.find(Rel);
     if (It != Previous.end() && It->second.Ok &&
@@ -486,7 +601,7 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
   if (Opts.Filters.empty())
     for (auto &KV : Previous)
       if (!Current.contains(KV.getKey()))
-        if (Error E = S->removeTU(KV.getKey()))
+        if (Error E = S.removeTU(KV.getKey()))
           return std::move(E);
 
   auto T0 = Clock::now();
@@ -494,8 +609,6 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
   Error WriteError = Error::success();
   bool Failed = false;
   Progress Bar(Jobs.size(), Opts.Progress);
-  if (Opts.WorkerBinary.empty())
-    return fail("no worker binary to parse translation units with");
   SmallString<128> WorkDirBuf;
   if (std::error_code EC =
           sys::fs::createUniqueDirectory("lockgraph-work", WorkDirBuf))
@@ -507,74 +620,25 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
     for (const Job &J : Jobs)
       Pool.async([&, J, Index = &J - Jobs.data()] {
         auto Start = Clock::now();
-        std::string Base = (WorkDir + "/" + Twine(Index)).str();
-        std::string CmdFile = Base + ".cmd.json", OutFile = Base + ".out.json";
-        {
-          json::Array One{json::Object{
-              {"directory", J.Command.Directory},
-              {"file", J.Command.Filename},
-              {"arguments", json::Array(J.Command.CommandLine)}}};
-          std::error_code EC;
-          raw_fd_ostream OS(CmdFile, EC);
-          OS << json::Value(std::move(One));
-        }
-        std::string ErrMsg;
-        std::optional<sys::ProcessStatistics> Stat;
-        StringRef Argv[] = {Opts.WorkerBinary, "extract-tu", "--command",
-                            CmdFile,           "--root",     Root,
-                            "--out",           OutFile};
-        std::optional<StringRef> Redirects[] = {StringRef(""), StringRef(""),
-                                                StringRef("")};
-        int RC = sys::ExecuteAndWait(Opts.WorkerBinary, Argv, std::nullopt,
-                                     Redirects, 0, 0, &ErrMsg, nullptr, &Stat);
-        bool Ok = false;
-        std::string Error;
-        TUFacts Facts;
-        if (RC != 0) {
-          Error = RC == -2 ? "front end crashed (" + ErrMsg + ")"
-                           : "worker failed (" +
-                                 (ErrMsg.empty() ? "exit " + std::to_string(RC)
-                                                 : ErrMsg) +
-                                 ")";
-        } else if (auto Buf = MemoryBuffer::getFile(OutFile)) {
-          Expected<json::Value> V = json::parse((*Buf)->getBuffer());
-          const json::Object *O = V ? V->getAsObject() : nullptr;
-          if (!O) {
-            if (!V)
-              consumeError(V.takeError());
-            Error = "worker wrote malformed output";
-          } else if (!O->getBoolean("ok").value_or(false)) {
-            Error = O->getString("error").value_or("does not parse").str();
-          } else if (Expected<TUFacts> F =
-                         tuFactsFromJSON(*O->get("facts"))) {
-            Facts = std::move(*F);
-            Ok = true;
-          } else {
-            Error = toString(F.takeError());
-          }
-        } else {
-          Error = "worker wrote no output";
-        }
-        sys::fs::remove(CmdFile);
-        sys::fs::remove(OutFile);
+        WorkerResult W = runWorker(Opts.WorkerBinary, J.Command, Root,
+                                   (WorkDir + "/" + Twine(Index)).str());
         TURecord Rec;
         Rec.File = J.File;
         Rec.Directory = J.Command.Directory;
         Rec.Command = commandText(J.Command);
         Rec.ParseSeconds = secondsSince(Start);
-        Rec.PeakKB = Stat ? Stat->PeakMemory : 0;
-        if (!Ok) {
-          Rec.Ok = false;
-          Rec.Error = Error;
-        } else {
-          Rec.Inputs = Facts.Inputs;
+        Rec.PeakKB = W.PeakKB;
+        Rec.Ok = W.Ok;
+        Rec.Error = W.Error;
+        if (W.Ok) {
+          Rec.Inputs = W.Facts.Inputs;
           std::optional<std::string> H = Hashes.tuHash(Rec.Command, Rec.Inputs);
           Rec.Hash = H ? *H : "";
         }
         {
           std::lock_guard<std::mutex> G(WriteLock);
           if (!Failed) {
-            Expected<int64_t> Id = S->putTU(Rec, Rec.Ok ? &Facts : nullptr);
+            Expected<int64_t> Id = S.putTU(Rec, Rec.Ok ? &W.Facts : nullptr);
             if (!Id) {
               Failed = true;
               WriteError = Id.takeError();
@@ -588,35 +652,127 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
   if (WriteError)
     return std::move(WriteError);
   Result.ExtractSeconds = secondsSince(T0);
-
-  if (Error E = S->begin())
+  if (Error E = Db.commit(Rules, Root, Result))
     return std::move(E);
-  if (Error E = globalStep(*S, Rules, Result))
-    return std::move(E);
-  if (Error E = S->setMeta("rules", join(Rules.Files, "\n")))
-    return std::move(E);
-  if (Error E = S->setMeta("root", Root))
-    return std::move(E);
-  if (Error E = S->commit())
-    return std::move(E);
-  if (Error E = fillInfo(*S, Result))
-    return std::move(E);
-  {
-    auto Q = S->db().prepare("PRAGMA quick_check");
-    if (!Q)
-      return Q.takeError();
-    Expected<bool> Row = Q->step();
-    if (!Row)
-      return Row.takeError();
-    if (!*Row || Q->text(0) != "ok")
-      return fail(New + ": database failed its integrity check");
-  }
-  S.reset();
-  if (std::error_code EC = sys::fs::rename(New, Final))
-    return fail("cannot move " + New + " to " + Final + ": " + EC.message());
-  Cleanup.release();
-  sys::DontRemoveFileOnSignal(New);
   return Result;
+}
+
+Expected<ScanResult> mergeShards(StringRef ShardDir, StringRef DbPath,
+                                 const rules::RuleSet &Rules) {
+  std::vector<std::string> Shards;
+  std::error_code EC;
+  for (sys::fs::directory_iterator It(ShardDir, EC), End; It != End && !EC;
+       It.increment(EC))
+    if (StringRef(It->path()).ends_with(".json"))
+      Shards.push_back(It->path());
+  if (EC)
+    return fail("cannot read shard directory " + ShardDir + ": " + EC.message());
+  if (Shards.empty())
+    return fail("no shards in " + ShardDir +
+                " (run the kbuild check with CHECK=\"lockgraph check-tu "
+                "--shards=" + ShardDir + "\" first)");
+  llvm::sort(Shards);
+  PendingDb Db(DbPath.str());
+  if (Error E = Db.open(/*Reuse=*/false))
+    return std::move(E);
+  ScanResult Result;
+  FileHashes Hashes;
+  std::string Root;
+  auto T0 = Clock::now();
+  for (const std::string &P : Shards) {
+    auto Buf = MemoryBuffer::getFile(P);
+    if (!Buf)
+      return fail("cannot read shard " + P);
+    Expected<json::Value> V = json::parse((*Buf)->getBuffer());
+    if (!V)
+      return fail("malformed shard " + P + ": " + toString(V.takeError()));
+    const json::Object *O = V->getAsObject();
+    if (!O)
+      return fail("malformed shard " + P);
+    TURecord Rec;
+    Rec.File = O->getString("file").value_or("").str();
+    Rec.Directory = O->getString("directory").value_or("").str();
+    Rec.Command = O->getString("command").value_or("").str();
+    Rec.Ok = O->getBoolean("ok").value_or(false);
+    Rec.Error = O->getString("error").value_or("").str();
+    Rec.PeakKB = O->getInteger("peak_kb").value_or(0);
+    Rec.ParseSeconds = O->getNumber("seconds").value_or(0);
+    if (Root.empty())
+      Root = O->getString("root").value_or("").str();
+    TUFacts Facts;
+    if (Rec.Ok) {
+      const json::Value *F = O->get("facts");
+      Expected<TUFacts> T = F ? tuFactsFromJSON(*F)
+                              : Expected<TUFacts>(fail("no facts"));
+      if (!T)
+        return fail("malformed shard " + P + ": " + toString(T.takeError()));
+      Facts = std::move(*T);
+      Rec.Inputs = Facts.Inputs;
+      Rec.Hash = Hashes.tuHash(Rec.Command, Rec.Inputs).value_or("");
+    }
+    if (Expected<int64_t> Id = Db.store().putTU(Rec, Rec.Ok ? &Facts : nullptr);
+        !Id)
+      return Id.takeError();
+  }
+  Result.ExtractSeconds = secondsSince(T0);
+  if (Error E = Db.commit(Rules, Root, Result))
+    return std::move(E);
+  return Result;
+}
+
+int runCheckTu(StringRef ShardDir, StringRef WorkerBinary,
+               ArrayRef<std::string> CompilerArgs) {
+  // kbuild runs $(CHECK) $(CHECKFLAGS) $(c_flags) file.c from the tree's
+  // top; sparse's own options are dropped.
+  std::vector<std::string> Args{"clang-19"};
+  std::string File;
+  for (const std::string &A : CompilerArgs) {
+    StringRef S(A);
+    if (S == "-Wbitwise" || S == "-Wno-return-void" ||
+        S == "-Wno-unknown-attribute" || S.starts_with("--arch=") ||
+        S == "-mlittle-endian" || S == "-mbig-endian")
+      continue;
+    if (S.ends_with(".c") && !S.starts_with("-"))
+      File = A;
+    Args.push_back(A);
+  }
+  if (File.empty()) {
+    errs() << "lockgraph check-tu: no .c file among the arguments\n";
+    return 0; // never stop the kernel build
+  }
+  std::string Root = absoluteRoot(".");
+  tooling::CompileCommand C;
+  C.Directory = Root;
+  C.Filename = File;
+  C.CommandLine = Args;
+  auto Start = Clock::now();
+  std::string Base = (ShardDir + "/" + utohexstr(xxh3_64bits(File))).str();
+  WorkerResult W = runWorker(WorkerBinary, C, Root, Base + ".work");
+  json::Object O{{"file", relativeTo(Root, absoluteRoot(File))},
+                 {"directory", Root},
+                 {"root", Root},
+                 {"command", commandText(C)},
+                 {"ok", W.Ok},
+                 {"error", W.Error},
+                 {"peak_kb", int64_t(W.PeakKB)},
+                 {"seconds", secondsSince(Start)}};
+  if (W.Ok)
+    O["facts"] = toJSON(W.Facts);
+  else
+    errs() << File << ": lockgraph: skipped: " << W.Error << "\n";
+  std::string Tmp = Base + ".json.tmp";
+  {
+    std::error_code EC;
+    raw_fd_ostream OS(Tmp, EC);
+    if (EC) {
+      errs() << "lockgraph check-tu: cannot write " << Tmp << ": "
+             << EC.message() << "\n";
+      return 0;
+    }
+    OS << json::Value(std::move(O));
+  }
+  sys::fs::rename(Tmp, Base + ".json");
+  return 0;
 }
 
 Expected<ScanResult> relink(StringRef Path, const rules::RuleSet &Rules) {

@@ -68,6 +68,19 @@ clang::tooling::ArgumentsAdjuster compilerArgsAdjuster();
 int runExtractWorker(llvm::StringRef CommandFile, llvm::StringRef Root,
                      llvm::StringRef OutFile);
 
+/// Merges the shards `check-tu` wrote into a new database at DbPath and
+/// runs the global step.
+llvm::Expected<ScanResult> mergeShards(llvm::StringRef ShardDir,
+                                       llvm::StringRef DbPath,
+                                       const rules::RuleSet &Rules);
+
+/// The kbuild checker (`make C=2 CHECK="lockgraph check-tu --shards=DIR"`):
+/// parses the file kbuild names with kbuild's flags, in a worker process,
+/// and writes one shard into ShardDir. Always returns 0 so the kernel build
+/// goes on; a TU that fails is reported on stderr and in its shard.
+int runCheckTu(llvm::StringRef ShardDir, llvm::StringRef WorkerBinary,
+               llvm::ArrayRef<std::string> CompilerArgs);
+
 /// The global step alone, over an open read-write database at Path.
 llvm::Expected<ScanResult> relink(llvm::StringRef Path,
                                   const rules::RuleSet &Rules);

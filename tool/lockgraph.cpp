@@ -25,6 +25,7 @@ namespace {
 
 cl::SubCommand ScanCmd("scan", "Analyse a compile database into a database");
 cl::SubCommand KernelCmd("kernel", "Scan a kernel tree (default: Debian's linux-source-6.12)");
+cl::SubCommand MergeCmd("merge", "Merge kbuild-check shards into a database");
 cl::SubCommand ReportCmd("report", "Print the findings of a database");
 cl::SubCommand ExplainCmd("explain", "Print one finding in full");
 cl::SubCommand PathCmd("path", "Witness for FROM held while TO is acquired");
@@ -35,7 +36,7 @@ cl::OptionCategory Cat("lockgraph options");
 
 cl::opt<std::string> DbPath("db", cl::desc("Database file"),
                             cl::init("lockgraph.db"), cl::value_desc("file"),
-                            cl::sub(KernelCmd), cl::sub(ScanCmd), cl::sub(ReportCmd),
+                            cl::sub(MergeCmd), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::sub(ReportCmd),
                             cl::sub(ExplainCmd), cl::sub(PathCmd),
                             cl::sub(QueryCmd), cl::cat(Cat));
 cl::opt<std::string> BuildDir("p", cl::desc("Build directory holding compile_commands.json"),
@@ -43,9 +44,9 @@ cl::opt<std::string> BuildDir("p", cl::desc("Build directory holding compile_com
 cl::opt<std::string> CompDb("compdb", cl::desc("Compile database file"),
                             cl::value_desc("file"), cl::sub(ScanCmd), cl::cat(Cat));
 cl::list<std::string> RuleFiles("rules", cl::desc("Extra rules file or directory (repeatable)"),
-                                cl::value_desc("file"), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::cat(Cat));
+                                cl::value_desc("file"), cl::sub(MergeCmd), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::cat(Cat));
 cl::opt<bool> NoDefaultRules("no-default-rules", cl::desc("Do not load the shipped kernel rules"),
-                             cl::sub(KernelCmd), cl::sub(ScanCmd), cl::cat(Cat));
+                             cl::sub(MergeCmd), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::cat(Cat));
 cl::opt<unsigned> Jobs("j", cl::desc("Parallel jobs (default: all cores)"),
                        cl::init(0), cl::Prefix, cl::sub(KernelCmd), cl::sub(ScanCmd), cl::cat(Cat));
 cl::opt<std::string> Root("root", cl::desc("Store file names relative to this directory"),
@@ -57,16 +58,16 @@ cl::opt<bool> NoProgress("no-progress", cl::desc("No progress on stderr"),
 cl::list<std::string> Filters(cl::Positional, cl::desc("[file filter...]"),
                               cl::sub(ScanCmd));
 cl::opt<bool> FailOnFindings("fail-on-findings", cl::desc("Exit 1 when there are findings"),
-                             cl::sub(KernelCmd), cl::sub(ScanCmd), cl::sub(ReportCmd), cl::cat(Cat));
+                             cl::sub(MergeCmd), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::sub(ReportCmd), cl::cat(Cat));
 enum class Format { Text, Json, Summary };
 cl::opt<Format> Fmt("format", cl::desc("Output format"),
                     cl::values(clEnumValN(Format::Text, "text", "lockdep-style splats"),
                                clEnumValN(Format::Json, "json", "JSON (docs/json.md)"),
                                clEnumValN(Format::Summary, "summary", "one compact block per finding")),
-                    cl::init(Format::Text), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::sub(ReportCmd),
+                    cl::init(Format::Text), cl::sub(MergeCmd), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::sub(ReportCmd),
                     cl::sub(ExplainCmd), cl::cat(Cat));
 cl::opt<unsigned> Top("top", cl::desc("Print only the N best-ranked findings"),
-                      cl::init(0), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::sub(ReportCmd), cl::cat(Cat));
+                      cl::init(0), cl::sub(MergeCmd), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::sub(ReportCmd), cl::cat(Cat));
 cl::opt<std::string> KernelSrc(cl::Positional, cl::desc("[kernel source tree]"),
                                cl::sub(KernelCmd));
 cl::opt<std::string> KernelBuild("build-dir", cl::desc("kbuild O= directory"),
@@ -79,6 +80,9 @@ cl::opt<bool> Reconfigure("reconfigure", cl::desc("Reconfigure even if the tree 
                           cl::sub(KernelCmd), cl::cat(Cat));
 cl::list<std::string> KernelOnly("only", cl::desc("Only files containing this (repeatable)"),
                                  cl::value_desc("substring"), cl::sub(KernelCmd), cl::cat(Cat));
+cl::opt<std::string> ShardDir("shards", cl::desc("Directory of check-tu shards"),
+                              cl::value_desc("dir"), cl::Required,
+                              cl::sub(MergeCmd), cl::cat(Cat));
 cl::opt<std::string> ExplainId(cl::Positional, cl::desc("<finding id>"),
                                cl::Required, cl::sub(ExplainCmd));
 cl::opt<std::string> From(cl::Positional, cl::desc("<held class>"), cl::Required,
@@ -156,13 +160,7 @@ Expected<rules::RuleSet> loadRuleSet() {
   return rules::loadRules(RulePaths);
 }
 
-int scanAndReport(ScanOptions Opts, const rules::RuleSet &Rules) {
-  Opts.DbPath = DbPath;
-  Opts.Jobs = Jobs;
-  Opts.Full = Full;
-  Opts.Progress = !NoProgress;
-  Opts.WorkerBinary = Self;
-  Expected<ScanResult> R = runScan(Opts, Rules);
+int summarizeAndReport(Expected<ScanResult> R) {
   if (!R)
     return error(R.takeError());
   errs() << formatv(
@@ -178,6 +176,41 @@ int scanAndReport(ScanOptions Opts, const rules::RuleSet &Rules) {
   if (!L)
     return error(L.takeError());
   return printReport(*L);
+}
+
+int scanAndReport(ScanOptions Opts, const rules::RuleSet &Rules) {
+  Opts.DbPath = DbPath;
+  Opts.Jobs = Jobs;
+  Opts.Full = Full;
+  Opts.Progress = !NoProgress;
+  Opts.WorkerBinary = Self;
+  return summarizeAndReport(runScan(Opts, Rules));
+}
+
+int runMergeCmd() {
+  Expected<rules::RuleSet> Rules = loadRuleSet();
+  if (!Rules)
+    return error(Rules.takeError());
+  return summarizeAndReport(mergeShards(ShardDir, DbPath, *Rules));
+}
+
+/// `lockgraph check-tu --shards=DIR COMPILER-ARGS... FILE.c`, as kbuild's
+/// CHECK: the compiler arguments are not lockgraph's, so no llvm::cl here.
+int runCheckTuCmd(int argc, char **argv) {
+  std::string Shards;
+  std::vector<std::string> Rest;
+  for (int I = 2; I < argc; ++I) {
+    StringRef A(argv[I]);
+    if (A.consume_front("--shards="))
+      Shards = A.str();
+    else
+      Rest.push_back(argv[I]);
+  }
+  if (Shards.empty())
+    return error("check-tu needs --shards=DIR");
+  if (std::error_code EC = sys::fs::create_directories(Shards))
+    return error("cannot create " + Shards + ": " + EC.message());
+  return runCheckTu(Shards, Self, Rest);
 }
 
 int runKernelCmd() {
@@ -303,19 +336,23 @@ int runQuery() {
 
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
+  Self = sys::fs::getMainExecutable(argv[0], &SelfAnchor);
+  if (argc > 1 && StringRef(argv[1]) == "check-tu")
+    return runCheckTuCmd(argc, argv);
   cl::HideUnrelatedOptions(Cat);
   if (!cl::ParseCommandLineOptions(
           argc, argv,
           "lockgraph: static lock-ordering analysis for the Linux kernel\n",
           &errs()))
     return 2;
-  Self = sys::fs::getMainExecutable(argv[0], &SelfAnchor);
   if (WorkerCmd)
     return runExtractWorker(WorkerCommand, WorkerRoot, WorkerOut);
   if (ScanCmd)
     return runScanCmd();
   if (KernelCmd)
     return runKernelCmd();
+  if (MergeCmd)
+    return runMergeCmd();
   if (ReportCmd) {
     Expected<Loaded> L = loadDb(DbPath);
     if (!L)

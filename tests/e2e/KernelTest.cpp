@@ -88,3 +88,38 @@ TEST(Kernel, NotAKernelTreeIsOneLineExit2) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Kernel, KbuildCheckerShardsMergeIntoOneDatabase) {
+  // What `make C=2 CHECK="lockgraph check-tu --shards=S"` runs per file:
+  // CHECK CHECKFLAGS c_flags file.c, from the tree's top directory.
+  std::string D = fakeTree(), Shards = tempDir(), Out;
+  std::string Check = "cd " + D + " && " + std::string(LOCKGRAPH_BINARY) +
+                      " check-tu --shards=" + Shards +
+                      " -D__linux__ -Wbitwise -Wno-return-void --arch=x86 "
+                      "-mlittle-endian -Wp,-MMD,./.x.o.d -nostdinc "
+                      "-DKBUILD_MODNAME='\"x\"' ";
+  ASSERT_EQ(run(Check + "a.c", Out), 0) << Out;
+  ASSERT_EQ(run(Check + "b.c", Out), 0) << Out;
+  writeFile(D + "/broken.c", "int broken(void) { return missing; }\n");
+  EXPECT_EQ(run(Check + "broken.c", Out), 0) << "a failed TU must not stop make";
+  EXPECT_THAT(Out, HasSubstr("broken.c: lockgraph: skipped: broken.c:1: use of undeclared identifier 'missing'"));
+
+  int RC = run(std::string(LOCKGRAPH_BINARY) + " merge --shards " + Shards +
+                   " --db " + D + "/m.db --format summary",
+               Out);
+  ASSERT_EQ(RC, 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("3 translation units: 2 analysed, 0 unchanged, 1 failed"));
+  EXPECT_THAT(Out, HasSubstr("inversion inode.i_mmap inode.i_rwsem\n"));
+  EXPECT_THAT(Out, HasSubstr("held: a a.c:4"));
+
+  RC = run(std::string(LOCKGRAPH_BINARY) + " merge --shards " + tempDir() +
+               " --db " + D + "/n.db",
+           Out);
+  EXPECT_EQ(RC, 2);
+  EXPECT_THAT(Out, HasSubstr("lockgraph: error: no shards in"));
+  EXPECT_FALSE(llvm::sys::fs::exists(D + "/n.db"));
+}
+
+} // namespace
