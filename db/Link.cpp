@@ -96,7 +96,11 @@ struct LockInfo {
   LockRef Lock;
   SubRef Sub;
   rules::Mode M = rules::Mode::Exclusive;
+  /// A trylock: adds no ordering edge into the lock.
   bool Try = false;
+  /// Held only when the call's result says so (trylocks and the
+  /// killable/interruptible variants).
+  bool Conditional = false;
   rules::Irq Irq = rules::Irq::None;
   const rules::Api *Api = nullptr;
 };
@@ -499,7 +503,7 @@ void Linker::emitEdge(int Fn, const HeldEntry &H, const AcqEntry &A,
 void Linker::hold(int Fn, State &S, const LockInfo &L, unsigned Line,
                   unsigned Id, bool SuccessNonzero) {
   HeldEntry H{L, Line};
-  if (L.Try && Functions[Fn].Tested.count(Id)) {
+  if (L.Conditional && Functions[Fn].Tested.count(Id)) {
     S.Pend.push_back({Id, H, SuccessNonzero});
     return;
   }
@@ -555,7 +559,8 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
     L.M = E.Args[R.ReadArg].Int == 0   ? rules::Mode::Exclusive
           : E.Args[R.ReadArg].Int == 1 ? rules::Mode::Shared
                                        : rules::Mode::RecursiveRead;
-  L.Try = R.Act == rules::Action::Try;
+  L.Conditional = R.Act == rules::Action::Try;
+  L.Try = L.Conditional && !R.Blocking;
   if (R.TryArg >= 0 && R.TryArg < (int)E.Args.size() &&
       E.Args[R.TryArg].K == ArgValue::Kind::Int && E.Args[R.TryArg].Int)
     L.Try = true;
@@ -630,7 +635,7 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
     }
     for (const TryRet &T : SG.TryRets) {
       LockInfo L = instantiate(T.L, E.Args);
-      L.Try = true;
+      L.Conditional = true;
       if (L.Lock.valid())
         hold(Fn, S, L, E.Line, Id, T.SuccessNonzero);
     }

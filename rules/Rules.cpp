@@ -53,7 +53,7 @@ constexpr StringLiteral TopKeys[] = {"family", "include", "lock_types",
 constexpr StringLiteral ApiKeys[] = {
     "function", "action",       "arg",         "lock",    "mode",
     "read_arg", "subclass_arg", "try_arg",     "flavor",  "irq",
-    "success",  "tags",         "unless_held", "override"};
+    "success",  "tags",         "unless_held", "override", "blocking"};
 constexpr StringLiteral NameKeys[] = {"function", "arg", "name_arg",
                                       "override"};
 constexpr StringLiteral ForbidKeys[] = {"name", "message", "outer", "inner"};
@@ -337,7 +337,7 @@ Expected<ApiEntry> FileParser::parseApi(yaml::MappingNode *M) {
   A.Line = line(M);
   bool HasFunction = false, HasAction = false, HasArg = false, HasLock = false,
        HasFlavor = false, HasSuccess = false;
-  unsigned SuccessLine = 0;
+  unsigned SuccessLine = 0, BlockingLine = 0;
 
   Error E = walk(
       M, ApiKeys, "key in 'apis' entry",
@@ -448,6 +448,12 @@ Expected<ApiEntry> FileParser::parseApi(yaml::MappingNode *M) {
           if (!B)
             return B.takeError();
           Out.Override = *B;
+        } else if (Key == "blocking") {
+          Expected<bool> B = boolean(Key, K, V);
+          if (!B)
+            return B.takeError();
+          A.Blocking = *B;
+          BlockingLine = line(K);
         }
         return Error::success();
       });
@@ -465,6 +471,9 @@ Expected<ApiEntry> FileParser::parseApi(yaml::MappingNode *M) {
     return err(A.Line, "success", "missing required key for action 'try'");
   if (A.Act != Action::Try && HasSuccess)
     return err(SuccessLine, "success",
+               "only allowed with action 'try' (action is '" + ActName + "')");
+  if (A.Blocking && A.Act != Action::Try)
+    return err(BlockingLine, "blocking",
                "only allowed with action 'try' (action is '" + ActName + "')");
   if (A.Act != Action::Release && !HasFlavor)
     return err(A.Line, "flavor",

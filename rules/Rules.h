@@ -63,6 +63,10 @@ struct Api {
   /// For Try: acquired when the result is non-zero (true, nonzero, nonnull)
   /// or zero (false, 0, NULL).
   bool SuccessNonzero = true;
+  /// For Try: the call waits for the lock and fails only on a signal
+  /// (the _killable and _interruptible variants). It is held only when it
+  /// succeeded, like a trylock, but orders like a plain acquisition.
+  bool Blocking = false;
   /// Free-form tags matched by constraints ("uaccess", "sleeps").
   std::vector<std::string> Tags;
   /// The API is inert while any of these classes is held

@@ -51,6 +51,9 @@ rules::RuleSet testRules() {
   Add("mutex_lock_nested", rules::Action::Acquire, 0, "mutex")->SubclassArg = 1;
   Add("mutex_trylock", rules::Action::Try, 0, "mutex");
   Add("mutex_unlock", rules::Action::Release, 0, "");
+  rules::Api *K = Add("mutex_lock_killable", rules::Action::Try, 0, "mutex");
+  K->SuccessNonzero = false;
+  K->Blocking = true;
   Add("down_read", rules::Action::Acquire, 0, "rwsem", rules::Mode::Shared);
   Add("up_read", rules::Action::Release, 0, "");
   rules::Api *U = Add("copy_from_user", rules::Action::Touch, -1, "rwsem",
@@ -179,6 +182,29 @@ TEST(Link, TrylockHoldsOnSuccessButAddsNoEdgeIntoIt) {
   EXPECT_TRUE(E->HeldTry);
   EXPECT_EQ(E->HeldLine, 19u);
   EXPECT_NE(find(R.G, "foo.s", "foo.b"), nullptr);
+}
+
+TEST(Link, KillableLockOrdersLikeALockButIsHeldOnlyOnSuccess) {
+  // mmap_write_lock_killable(): blocking, held when it returns 0.
+  Result R = link({"int mutex_lock_killable(struct mutex *m);\n"   // 17
+                   "static inline int lock_k(struct foo *x) {\n"  // 18
+                   "  int ret = mutex_lock_killable(&x->a);\n"   // 19
+                   "  return ret;\n"
+                   "}\n"
+                   "int f(struct foo *x) {\n"                      // 22
+                   "  spin_lock(&x->s);\n"                         // 23
+                   "  if (lock_k(x))\n"                            // 24
+                   "    return -4;\n"
+                   "  mutex_lock(&x->b);\n"                        // 26
+                   "  return 0;\n"
+                   "}\n"});
+  const Edge *Into = find(R.G, "foo.s", "foo.a");
+  ASSERT_NE(Into, nullptr) << "a killable lock waits: it is ordered";
+  EXPECT_EQ(chain(*Into), "f:24 > lock_k:19");
+  const Edge *From = find(R.G, "foo.a", "foo.b");
+  ASSERT_NE(From, nullptr);
+  EXPECT_EQ(From->HeldLine, 24u);
+  EXPECT_FALSE(From->HeldTry);
 }
 
 TEST(Link, UserCopyIsMmapLockUnlessPagefaultsDisabled) {

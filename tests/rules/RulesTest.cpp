@@ -503,7 +503,7 @@ TEST_F(RulesFiles, UnknownEntryKey) {
             P + ":6: key 'flavour': unknown key in 'apis' entry (expected "
                 "function, action, arg, lock, mode, read_arg, subclass_arg, "
                 "try_arg, flavor, irq, success, tags, unless_held, "
-                "override)");
+                "override, blocking)");
 }
 
 TEST_F(RulesFiles, UnknownSelectorKey) {
@@ -728,7 +728,7 @@ TEST_F(RulesFiles, WrongShapes) {
             P + ":2: key 'apis': expected a list of mappings with keys "
                 "function, action, arg, lock, mode, read_arg, "
                 "subclass_arg, try_arg, flavor, irq, success, tags, "
-                "unless_held, override");
+                "unless_held, override, blocking");
   P = write("bad.yaml", "family: x\n"
                         "apis:\n"
                         "  - mutex_lock\n");
@@ -1121,5 +1121,21 @@ TEST(RulesShipped, RcuMapsAreIgnored) {
   EXPECT_TRUE(R->Ignored.count("rcu_lock_map"));
   EXPECT_TRUE(R->Ignored.count("rcu_sched_lock_map"));
   EXPECT_FALSE(R->Ignored.count("mm_struct.mmap_lock"));
+}
+} // namespace
+
+namespace {
+TEST(RulesShipped, KillableVariantsAreBlockingConditionalLocks) {
+  llvm::Expected<lockgraph::rules::RuleSet> R =
+      lockgraph::rules::loadRules({lockgraph::rules::defaultRulesDir()});
+  ASSERT_TRUE(bool(R)) << llvm::toString(R.takeError());
+  const lockgraph::rules::Api *K = R->api("down_write_killable");
+  ASSERT_NE(K, nullptr);
+  EXPECT_EQ(K->Act, lockgraph::rules::Action::Try);
+  EXPECT_TRUE(K->Blocking);
+  EXPECT_FALSE(K->SuccessNonzero);
+  ASSERT_NE(R->api("mutex_lock_interruptible"), nullptr);
+  EXPECT_TRUE(R->api("mutex_lock_interruptible")->Blocking);
+  EXPECT_FALSE(R->api("mutex_trylock")->Blocking);
 }
 } // namespace
