@@ -268,7 +268,8 @@ std::string commandText(const tooling::CompileCommand &C) {
 }
 
 /// Global step on an open store: link, find, write.
-Error globalStep(Store &S, const rules::RuleSet &Rules, ScanResult &R) {
+Error globalStep(Store &S, const rules::RuleSet &Rules,
+                 ArrayRef<Suppression> Sups, ScanResult &R) {
   auto T0 = Clock::now();
   if (Error E = S.collectGarbage())
     return E;
@@ -280,6 +281,9 @@ Error globalStep(Store &S, const rules::RuleSet &Rules, ScanResult &R) {
     return Stores.takeError();
   LockGraph G = buildLockGraph(*Fns, *Stores, Rules);
   std::vector<Finding> Fs = findAll(G, Rules);
+  for (const Suppression *U : applySuppressions(Fs, Sups))
+    R.Stale.push_back(*U);
+  R.Suppressed = count_if(Fs, [](const Finding &F) { return F.Suppressed; });
   if (Error E = S.clearGlobal())
     return E;
   if (Error E = S.putResults(G, Fs))
@@ -452,10 +456,11 @@ public:
   Store &store() { return *S; }
 
   /// Global step, sanity check, rename into place.
-  Error commit(const rules::RuleSet &Rules, StringRef Root, ScanResult &R) {
+  Error commit(const rules::RuleSet &Rules, ArrayRef<Suppression> Sups,
+               StringRef Root, ScanResult &R) {
     if (Error E = S->begin())
       return E;
-    if (Error E = globalStep(*S, Rules, R))
+    if (Error E = globalStep(*S, Rules, Sups, R))
       return E;
     if (Error E = S->setMeta("rules", join(Rules.Files, "\n")))
       return E;
@@ -652,13 +657,14 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
   if (WriteError)
     return std::move(WriteError);
   Result.ExtractSeconds = secondsSince(T0);
-  if (Error E = Db.commit(Rules, Root, Result))
+  if (Error E = Db.commit(Rules, Opts.Suppressions, Root, Result))
     return std::move(E);
   return Result;
 }
 
 Expected<ScanResult> mergeShards(StringRef ShardDir, StringRef DbPath,
-                                 const rules::RuleSet &Rules) {
+                                 const rules::RuleSet &Rules,
+                                 ArrayRef<Suppression> Sups) {
   std::vector<std::string> Shards;
   std::error_code EC;
   for (sys::fs::directory_iterator It(ShardDir, EC), End; It != End && !EC;
@@ -715,7 +721,7 @@ Expected<ScanResult> mergeShards(StringRef ShardDir, StringRef DbPath,
       return Id.takeError();
   }
   Result.ExtractSeconds = secondsSince(T0);
-  if (Error E = Db.commit(Rules, Root, Result))
+  if (Error E = Db.commit(Rules, Sups, Root, Result))
     return std::move(E);
   return Result;
 }
@@ -773,24 +779,6 @@ int runCheckTu(StringRef ShardDir, StringRef WorkerBinary,
   }
   sys::fs::rename(Tmp, Base + ".json");
   return 0;
-}
-
-Expected<ScanResult> relink(StringRef Path, const rules::RuleSet &Rules) {
-  auto S = Store::open(Path, /*ReadOnly=*/false);
-  if (!S)
-    return S.takeError();
-  ScanResult R;
-  if (Error E = (*S)->begin())
-    return std::move(E);
-  if (Error E = globalStep(**S, Rules, R)) {
-    consumeError((*S)->rollback());
-    return std::move(E);
-  }
-  if (Error E = (*S)->commit())
-    return std::move(E);
-  if (Error E = fillInfo(**S, R))
-    return std::move(E);
-  return R;
 }
 
 } // namespace lockgraph

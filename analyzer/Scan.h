@@ -13,6 +13,7 @@
 
 #include "db/Graph.h"
 #include "db/Report.h"
+#include "db/Suppressions.h"
 #include "rules/Rules.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "llvm/Support/Error.h"
@@ -38,6 +39,8 @@ struct ScanOptions {
   /// The lockgraph binary; each TU is parsed by a `lockgraph extract-tu`
   /// child process so a front-end crash costs that TU only.
   std::string WorkerBinary;
+  /// Findings these match are stored as suppressed, with the reason.
+  std::vector<Suppression> Suppressions;
 };
 
 struct ScanResult {
@@ -50,6 +53,9 @@ struct ScanResult {
   unsigned Edges = 0;
   double ExtractSeconds = 0;
   double GlobalSeconds = 0;
+  unsigned Suppressed = 0;
+  /// Suppressions that matched no finding.
+  std::vector<Suppression> Stale;
 };
 
 /// Runs a scan. Errors are one-line causes (bad compile database, database
@@ -70,9 +76,10 @@ int runExtractWorker(llvm::StringRef CommandFile, llvm::StringRef Root,
 
 /// Merges the shards `check-tu` wrote into a new database at DbPath and
 /// runs the global step.
-llvm::Expected<ScanResult> mergeShards(llvm::StringRef ShardDir,
-                                       llvm::StringRef DbPath,
-                                       const rules::RuleSet &Rules);
+llvm::Expected<ScanResult>
+mergeShards(llvm::StringRef ShardDir, llvm::StringRef DbPath,
+            const rules::RuleSet &Rules,
+            llvm::ArrayRef<Suppression> Suppressions = {});
 
 /// The kbuild checker (`make C=2 CHECK="lockgraph check-tu --shards=DIR"`):
 /// parses the file kbuild names with kbuild's flags, in a worker process,
@@ -80,10 +87,6 @@ llvm::Expected<ScanResult> mergeShards(llvm::StringRef ShardDir,
 /// goes on; a TU that fails is reported on stderr and in its shard.
 int runCheckTu(llvm::StringRef ShardDir, llvm::StringRef WorkerBinary,
                llvm::ArrayRef<std::string> CompilerArgs);
-
-/// The global step alone, over an open read-write database at Path.
-llvm::Expected<ScanResult> relink(llvm::StringRef Path,
-                                  const rules::RuleSet &Rules);
 
 } // namespace lockgraph
 

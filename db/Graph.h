@@ -85,6 +85,9 @@ struct Finding {
   std::string Message;
   /// Indices into LockGraph::Edges, in cycle order for inversions.
   std::vector<size_t> Edges;
+  /// Matched by a suppressions file, with its reason.
+  bool Suppressed = false;
+  std::string SuppressionReason;
 };
 
 } // namespace lockgraph

@@ -151,9 +151,9 @@ void printText(raw_ostream &OS, const LockGraph &G, ArrayRef<Finding> Fs,
   for (const Finding &F : Fs)
     printFindingText(OS, G, F);
   OS << formatv("lockgraph: {0} translation units analysed, {1} failed; {2} "
-                "lock classes, {3} edges; {4} findings\n",
+                "lock classes, {3} edges; {4} findings shown, {5} suppressed\n",
                 Info.TUs - Info.FailedTUs, Info.FailedTUs, G.Classes.size(),
-                G.Edges.size(), Fs.size());
+                G.Edges.size(), Fs.size(), Info.Suppressed);
   for (auto &[File, Err] : Info.Failures)
     OS << "  skipped " << File << ": " << Err << "\n";
 }
@@ -196,6 +196,8 @@ json::Value toJSON(const LockGraph &G, ArrayRef<Finding> Fs,
                    {"message", F.Message},
                    {"edges", std::move(Edges)}};
     O["rule"] = F.Rule.empty() ? json::Value(nullptr) : json::Value(F.Rule);
+    O["suppressed"] = F.Suppressed ? json::Value(F.SuppressionReason)
+                                   : json::Value(nullptr);
     Findings.push_back(std::move(O));
   }
   json::Array Failures;
@@ -206,6 +208,7 @@ json::Value toJSON(const LockGraph &G, ArrayRef<Finding> Fs,
       {"scan",
        json::Object{{"translation_units", Info.TUs},
                     {"failed", Info.FailedTUs},
+                    {"suppressed", Info.Suppressed},
                     {"failures", std::move(Failures)},
                     {"lock_classes", int64_t(G.Classes.size())},
                     {"edges", int64_t(G.Edges.size())}}},

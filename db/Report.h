@@ -19,6 +19,8 @@ namespace lockgraph {
 struct ScanInfo {
   unsigned TUs = 0;
   unsigned FailedTUs = 0;
+  /// Findings a suppressions file matched (not printed in text reports).
+  unsigned Suppressed = 0;
   std::vector<std::pair<std::string, std::string>> Failures; // file, error
 };
 

@@ -99,7 +99,9 @@ CREATE TABLE finding(
   rule TEXT,
   rank INTEGER NOT NULL,
   locks TEXT NOT NULL,
-  message TEXT NOT NULL
+  message TEXT NOT NULL,
+  suppressed INTEGER NOT NULL DEFAULT 0,
+  suppression_reason TEXT
 ) STRICT;
 CREATE TABLE finding_edge(
   finding_id TEXT NOT NULL REFERENCES finding(id) ON DELETE CASCADE,
@@ -428,7 +430,8 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
   auto Hp = Db->prepare("INSERT INTO edge_hop(edge_id, seq, function, file, "
                         "line, via, api) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   auto Fd = Db->prepare("INSERT INTO finding(id, kind, rule, rank, locks, "
-                        "message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+                        "message, suppressed, suppression_reason) VALUES "
+                        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   auto FE = Db->prepare(
       "INSERT INTO finding_edge(finding_id, seq, edge_id) VALUES (?1, ?2, ?3)");
   for (auto *S : {&Cls, &Ed, &Hp, &Fd, &FE})
@@ -499,6 +502,11 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
     else
       Fd->bind(3, F.Rule);
     Fd->bind(4, int64_t(F.Rank)).bind(5, LocksJSON).bind(6, F.Message);
+    Fd->bind(7, int64_t(F.Suppressed));
+    if (F.Suppressed)
+      Fd->bind(8, F.SuppressionReason);
+    else
+      Fd->bindNull(8);
     if (Error Err = Fd->run())
       return Err;
     for (size_t S = 0; S < F.Edges.size(); ++S) {
@@ -559,8 +567,9 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs) {
           Hp->text(5)};
     G.Edges[Index[Hp->integer(0)]].Chain.push_back(std::move(H));
   }
-  auto Fd = Db->prepare("SELECT id, kind, rule, rank, locks, message FROM "
-                        "finding ORDER BY rank DESC, id");
+  auto Fd = Db->prepare("SELECT id, kind, rule, rank, locks, message, "
+                        "suppressed, suppression_reason FROM finding ORDER BY "
+                        "rank DESC, id");
   auto FE = Db->prepare(
       "SELECT edge_id FROM finding_edge WHERE finding_id = ?1 ORDER BY seq");
   if (!Fd)
@@ -591,6 +600,8 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs) {
       return L.takeError();
     }
     F.Message = Fd->text(5);
+    F.Suppressed = Fd->integer(6);
+    F.SuppressionReason = Fd->text(7);
     FE->bind(1, F.Id);
     while (true) {
       Expected<bool> R = FE->step();

@@ -10,6 +10,7 @@
 #include "db/Findings.h"
 #include "db/Report.h"
 #include "db/Store.h"
+#include "db/Suppressions.h"
 #include "rules/Rules.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -45,6 +46,10 @@ cl::opt<std::string> CompDb("compdb", cl::desc("Compile database file"),
                             cl::value_desc("file"), cl::sub(ScanCmd), cl::cat(Cat));
 cl::list<std::string> RuleFiles("rules", cl::desc("Extra rules file or directory (repeatable)"),
                                 cl::value_desc("file"), cl::sub(MergeCmd), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::cat(Cat));
+cl::list<std::string> SuppressionFiles(
+    "suppressions", cl::desc("Suppressions file (repeatable, docs/user-guide.md)"),
+    cl::value_desc("file"), cl::sub(ScanCmd), cl::sub(KernelCmd),
+    cl::sub(MergeCmd), cl::sub(ReportCmd), cl::cat(Cat));
 cl::opt<bool> NoDefaultRules("no-default-rules", cl::desc("Do not load the shipped kernel rules"),
                              cl::sub(MergeCmd), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::cat(Cat));
 cl::opt<unsigned> Jobs("j", cl::desc("Parallel jobs (default: all cores)"),
@@ -134,10 +139,25 @@ Expected<Loaded> loadDb(StringRef Path) {
   return L;
 }
 
-int printReport(const Loaded &L) {
-  ArrayRef<Finding> Fs = L.Fs;
+int printReport(Loaded &L) {
+  if (!SuppressionFiles.empty()) {
+    Expected<std::vector<Suppression>> Sups = loadSuppressions(SuppressionFiles);
+    if (!Sups)
+      return error(Sups.takeError());
+    for (Finding &F : L.Fs)
+      F.Suppressed = false;
+    applySuppressions(L.Fs, *Sups);
+  }
+  unsigned Open = count_if(L.Fs, [](const Finding &F) { return !F.Suppressed; });
+  // Text and summary show open findings; JSON shows all, marked.
+  std::vector<Finding> Shown;
+  for (const Finding &F : L.Fs)
+    if (Fmt == Format::Json || !F.Suppressed)
+      Shown.push_back(F);
+  ArrayRef<Finding> Fs = Shown;
   if (Top && Top < Fs.size())
     Fs = Fs.take_front(Top);
+  L.Info.Suppressed = L.Fs.size() - Open;
   switch (Fmt) {
   case Format::Text:
     printText(outs(), L.G, Fs, L.Info);
@@ -149,7 +169,7 @@ int printReport(const Loaded &L) {
     printSummary(outs(), L.G, Fs);
     break;
   }
-  return FailOnFindings && !L.Fs.empty() ? 1 : 0;
+  return FailOnFindings && Open ? 1 : 0;
 }
 
 Expected<rules::RuleSet> loadRuleSet() {
@@ -163,6 +183,9 @@ Expected<rules::RuleSet> loadRuleSet() {
 int summarizeAndReport(Expected<ScanResult> R) {
   if (!R)
     return error(R.takeError());
+  for (const Suppression &U : R->Stale)
+    errs() << "lockgraph: warning: " << U.File << ":" << U.Line
+           << ": suppression matches no finding\n";
   errs() << formatv(
       "lockgraph: {0} translation units: {1} analysed, {2} unchanged, {3} "
       "failed; {4} functions, {5} calls ({6} indirect, {7} unresolved), {8} "
@@ -178,7 +201,15 @@ int summarizeAndReport(Expected<ScanResult> R) {
   return printReport(*L);
 }
 
+Expected<std::vector<Suppression>> suppressions() {
+  return loadSuppressions(SuppressionFiles);
+}
+
 int scanAndReport(ScanOptions Opts, const rules::RuleSet &Rules) {
+  Expected<std::vector<Suppression>> Sups = suppressions();
+  if (!Sups)
+    return error(Sups.takeError());
+  Opts.Suppressions = std::move(*Sups);
   Opts.DbPath = DbPath;
   Opts.Jobs = Jobs;
   Opts.Full = Full;
@@ -191,7 +222,10 @@ int runMergeCmd() {
   Expected<rules::RuleSet> Rules = loadRuleSet();
   if (!Rules)
     return error(Rules.takeError());
-  return summarizeAndReport(mergeShards(ShardDir, DbPath, *Rules));
+  Expected<std::vector<Suppression>> Sups = suppressions();
+  if (!Sups)
+    return error(Sups.takeError());
+  return summarizeAndReport(mergeShards(ShardDir, DbPath, *Rules, *Sups));
 }
 
 /// `lockgraph check-tu --shards=DIR COMPILER-ARGS... FILE.c`, as kbuild's

@@ -188,3 +188,33 @@ TEST(Cli, UsageErrorsExit2) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Cli, SuppressedFindingsAreHiddenButKeptInJson) {
+  std::string D = mixedTree(), Out;
+  ASSERT_EQ(run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out), 0);
+  writeFile(D + "/sup.yaml", "version: 1\nsuppressions:\n"
+                             "  - kind: inversion\n    locks: [foo.b, foo.a]\n"
+                             "    reason: test fixture, not kernel code\n");
+  int RC = run(bin() + " report --fail-on-findings --suppressions " + D +
+                   "/sup.yaml --db " + D + "/x.db",
+               Out);
+  EXPECT_EQ(RC, 0) << "nothing open is left";
+  EXPECT_THAT(Out, Not(HasSubstr("WARNING")));
+  EXPECT_THAT(Out, HasSubstr("0 findings shown, 1 suppressed"));
+  RC = run(bin() + " report --format json --suppressions " + D + "/sup.yaml --db " +
+               D + "/x.db",
+           Out);
+  EXPECT_EQ(RC, 0);
+  EXPECT_THAT(Out, HasSubstr("\"suppressed\": \"test fixture, not kernel code\""));
+  // Stored at scan time too, for SQL.
+  ASSERT_EQ(run(bin() + " scan --no-progress --suppressions " + D + "/sup.yaml -p " +
+                    D + " --db " + D + "/x.db",
+                Out),
+            0);
+  RC = run(bin() + " query --db " + D + "/x.db \"SELECT kind, suppression_reason FROM finding\"", Out);
+  EXPECT_EQ(Out, "kind\tsuppression_reason\ninversion\ttest fixture, not kernel code\n");
+}
+
+} // namespace
