@@ -248,9 +248,10 @@ std::optional<CallEvent> Lowerer::callEvent(const CallExpr *CE) const {
     }
     const auto *ME = dyn_cast<MemberExpr>(C);
     const auto *Field = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
-    if (!Field)
-      return std::nullopt; // call through a local or parameter: unresolved
-    Ev.Via = fieldName(Field);
+    // A call through a local, a parameter or a global pointer stays an event
+    // with neither callee nor field: unresolved, but counted.
+    if (Field)
+      Ev.Via = fieldName(Field);
   }
   for (const Expr *A : CE->arguments())
     Ev.Args.push_back(pathOf(A));

@@ -1,10 +1,13 @@
 //===- Scan.cpp - Compile database in, SQLite database out ----------------===//
 //
-// Each TU is parsed by its own ClangTool run on a thread of a
-// DefaultThreadPool, inside a CrashRecoveryContext so that a crash in the
-// front end costs that TU only. Facts go to SQLite under one lock (SQLite has
-// one writer anyway). A TU's hash covers its command and the content of
-// every file it read; an unchanged hash means its stored facts are reused.
+// Each TU is parsed by a `lockgraph extract-tu` child process, started from
+// a thread of a DefaultThreadPool, so that a crash in the front end costs
+// that TU only and each worker's peak memory is measured. Facts go to SQLite
+// under one lock (SQLite has one writer anyway). A TU's hash covers the
+// lockgraph binary, its command and the content of every file it read; an
+// unchanged hash means its stored facts are reused. The database is built
+// as NAME.new and renamed into place only when complete. The kbuild checker
+// mode (check-tu, merge) uses the same worker and the same database steps.
 //
 //===----------------------------------------------------------------------===//
 
@@ -425,10 +428,14 @@ public:
   /// Starts from a copy of the existing database when Reuse is set and it
   /// is one this build reads, else from an empty one.
   Error open(bool Reuse) {
-    if (Reuse && sys::fs::exists(Final)) {
+    if (sys::fs::exists(Final)) {
+      // Never replace a file this build cannot read: it may be anything.
       Expected<std::unique_ptr<Store>> Old = Store::open(Final, true);
       if (!Old)
-        consumeError(Old.takeError());
+        return fail(toString(Old.takeError()) + "; remove it or choose "
+                                                  "another --db");
+      if (!Reuse)
+        Old->reset();
       else if (std::error_code EC = sys::fs::copy_file(Final, New))
         return fail("cannot write " + New + ": " + EC.message());
       else {
@@ -570,6 +577,9 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
     Previous[T.File] = std::move(T);
 
   FileHashes Hashes;
+  // Facts depend on the lockgraph that extracted them: its own content is
+  // part of every TU's hash, so an upgrade re-extracts.
+  std::string Tool = "lockgraph=" + utohexstr(Hashes.get(Opts.WorkerBinary).value_or(0));
   struct Job {
     std::string File;
     tooling::CompileCommand Command;
@@ -593,7 +603,7 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
     if (It != Previous.end() && It->second.Ok &&
         It->second.Command == commandText(C)) {
       std::optional<std::string> H =
-          Hashes.tuHash(It->second.Command, It->second.Inputs);
+          Hashes.tuHash(Tool + "\n" + It->second.Command, It->second.Inputs);
       if (H && *H == It->second.Hash) {
         ++Result.Reused;
         continue;
@@ -637,7 +647,8 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
         Rec.Error = W.Error;
         if (W.Ok) {
           Rec.Inputs = W.Facts.Inputs;
-          std::optional<std::string> H = Hashes.tuHash(Rec.Command, Rec.Inputs);
+          std::optional<std::string> H =
+              Hashes.tuHash(Tool + "\n" + Rec.Command, Rec.Inputs);
           Rec.Hash = H ? *H : "";
         }
         {
@@ -657,6 +668,7 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
   if (WriteError)
     return std::move(WriteError);
   Result.ExtractSeconds = secondsSince(T0);
+  Result.Analysed = Jobs.size();
   if (Error E = Db.commit(Rules, Opts.Suppressions, Root, Result))
     return std::move(E);
   return Result;
@@ -721,6 +733,7 @@ Expected<ScanResult> mergeShards(StringRef ShardDir, StringRef DbPath,
       return Id.takeError();
   }
   Result.ExtractSeconds = secondsSince(T0);
+  Result.Analysed = Shards.size();
   if (Error E = Db.commit(Rules, Sups, Root, Result))
     return std::move(E);
   return Result;

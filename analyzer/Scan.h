@@ -45,6 +45,8 @@ struct ScanOptions {
 
 struct ScanResult {
   ScanInfo Info;
+  /// TUs parsed by this scan.
+  unsigned Analysed = 0;
   unsigned Reused = 0;
   unsigned Functions = 0;
   unsigned Findings = 0;

@@ -24,6 +24,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/xxhash.h"
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
@@ -235,7 +236,8 @@ std::vector<Finding> findSelfDeadlocks(const LockGraph &G) {
     F.Locks = {Class};
     F.Edges = {I};
     F.Id = findingId(F.Kind, "", F.Locks);
-    F.Rank = rankOf(F.Edges, G) + (G.Edges[I].SameInstance ? 10 : -10);
+    F.Rank = std::clamp(rankOf(F.Edges, G) + (G.Edges[I].SameInstance ? 10 : -10),
+                        0, 100);
     F.Message = "possible recursive locking: " + Class +
                 " acquired while already held" +
                 (G.Edges[I].SameInstance ? " (same expression)" : "");

@@ -280,6 +280,12 @@ void Linker::index(const std::vector<StoredFieldStore> &Stores) {
       for (unsigned I = 0; I < Bl.Events.size(); ++I) {
         const CallEvent &E = Bl.Events[I];
         ++Stats.Calls;
+        if (E.Callee.empty() && E.Via.empty()) {
+          // Through a local, a parameter or a global function pointer.
+          ++Stats.IndirectCalls;
+          ++Stats.UnresolvedIndirectCalls;
+          continue;
+        }
         if (!E.Via.empty()) {
           ++Stats.IndirectCalls;
           auto It = FieldTargets.find(E.Via);
@@ -518,13 +524,22 @@ void Linker::release(int Fn, State &S, const LockRef &R, bool Record,
                      bool &Changed) {
   if (!R.valid())
     return;
+  // The very expression that was locked if it is held (mutex_unlock(&b->m)
+  // releases b->m, not a->m of the same class), else the whole class.
+  bool Exact = !R.Instance.empty() &&
+               any_of(S.Held, [&](const HeldEntry &H) {
+                 return H.L.Lock == R && H.L.Lock.Instance == R.Instance;
+               });
+  auto Matches = [&](const HeldEntry &H) {
+    return H.L.Lock == R && (!Exact || H.L.Lock.Instance == R.Instance);
+  };
   bool Found = false, Must = false;
   for (const HeldEntry &H : S.Held)
-    if (H.L.Lock == R) {
+    if (Matches(H)) {
       Found = true;
       Must |= H.Must;
     }
-  erase_if(S.Held, [&](const HeldEntry &H) { return H.L.Lock == R; });
+  erase_if(S.Held, Matches);
   // Released while possibly not taken here: the caller's lock. Whether the
   // caller sees a release or a no-op (released and taken again) is decided
   // at the exit.
@@ -542,7 +557,8 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
   else {
     L.Lock.K = LockRef::Class;
     L.Lock.Name = className(R.Lock);
-    L.Lock.Instance = L.Lock.Name;
+    // A fixed class (lock_page(), journal start) says nothing about which
+    // instance: two of them are not known to be the same.
   }
   if (!L.Lock.valid()) {
     if (Record && R.Act != rules::Action::Release)

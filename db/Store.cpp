@@ -75,6 +75,7 @@ CREATE TABLE edge(
   acquired_id INTEGER NOT NULL REFERENCES lock_class(id),
   acquired_mode TEXT NOT NULL,
   tags TEXT NOT NULL,
+  held_try INTEGER NOT NULL,
   irq TEXT NOT NULL,
   function_id INTEGER NOT NULL REFERENCES function(id),
   held_line INTEGER NOT NULL,
@@ -425,8 +426,9 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
   auto Cls = Db->prepare("INSERT INTO lock_class(name, flavor) VALUES (?1, ?2)");
   auto Ed = Db->prepare(
       "INSERT INTO edge(id, held_id, held_mode, acquired_id, acquired_mode, "
-      "tags, irq, function_id, held_line, hops, indirect, same_instance) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+      "tags, irq, function_id, held_line, hops, indirect, same_instance, "
+      "held_try) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+      "?13)");
   auto Hp = Db->prepare("INSERT INTO edge_hop(edge_id, seq, function, file, "
                         "line, via, api) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   auto Fd = Db->prepare("INSERT INTO finding(id, kind, rule, rank, locks, "
@@ -468,7 +470,8 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
         .bind(9, int64_t(E.HeldLine))
         .bind(10, int64_t(E.Chain.size()))
         .bind(11, int64_t(E.indirectHops()))
-        .bind(12, int64_t(E.SameInstance));
+        .bind(12, int64_t(E.SameInstance))
+        .bind(13, int64_t(E.HeldTry));
     if (Error Err = Ed->run())
       return Err;
     for (size_t S = 0; S < E.Chain.size(); ++S) {
@@ -522,7 +525,8 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs) {
   auto Ed = Db->prepare(
       "SELECT e.id, h.name, e.held_mode, h.flavor, a.name, e.acquired_mode, "
       "a.flavor, e.tags, e.irq, e.function_id, f.name, f.file, e.held_line, "
-      "e.same_instance FROM edge e JOIN lock_class h ON h.id = e.held_id "
+      "e.same_instance, e.held_try FROM edge e JOIN lock_class h ON "
+      "h.id = e.held_id "
       "JOIN lock_class a ON a.id = e.acquired_id JOIN function f ON "
       "f.id = e.function_id ORDER BY e.id");
   if (!Ed)
@@ -548,6 +552,7 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs) {
     E.File = Ed->text(11);
     E.HeldLine = Ed->integer(12);
     E.SameInstance = Ed->integer(13);
+    E.HeldTry = Ed->integer(14);
     Index[Ed->integer(0)] = G.Edges.size();
     G.Classes[E.Held] = E.HeldFlavor;
     G.Classes[E.Acquired] = E.AcquiredFlavor;

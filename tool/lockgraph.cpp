@@ -191,7 +191,7 @@ int summarizeAndReport(Expected<ScanResult> R) {
       "failed; {4} functions, {5} calls ({6} indirect, {7} unresolved), {8} "
       "lock acquisitions with an unresolvable lock; {9} lock classes, {10} "
       "edges, {11} findings; extraction {12:f1} s, global step {13:f1} s\n",
-      R->Info.TUs, R->Info.TUs - R->Info.FailedTUs - R->Reused, R->Reused,
+      R->Info.TUs, R->Analysed, R->Reused,
       R->Info.FailedTUs, R->Functions, R->Stats.Calls, R->Stats.IndirectCalls,
       R->Stats.UnresolvedIndirectCalls, R->Stats.UnresolvedLocks, R->Classes,
       R->Edges, R->Findings, R->ExtractSeconds, R->GlobalSeconds);
@@ -315,6 +315,10 @@ int runExplain() {
                << "\n";
         return 0;
       }
+      if (Fmt == Format::Summary) {
+        printSummary(outs(), L->G, ArrayRef<Finding>(F));
+        return 0;
+      }
       printFindingText(outs(), L->G, F);
       return 0;
     }
@@ -359,8 +363,16 @@ int runQuery() {
       return error(Row.takeError());
     if (!*Row)
       break;
-    for (int I = 0; I < N; ++I)
-      outs() << (I ? "\t" : "") << (Q->isNull(I) ? "NULL" : Q->text(I));
+    for (int I = 0; I < N; ++I) {
+      outs() << (I ? "\t" : "");
+      if (Q->isNull(I)) {
+        outs() << "NULL";
+        continue;
+      }
+      // One row per line, one column per tab: escape both in values.
+      for (char C : Q->text(I))
+        outs() << (C == '\t' ? "\\t" : C == '\n' ? "\\n" : C == '\\' ? "\\\\" : std::string(1, C));
+    }
     outs() << "\n";
   }
   return 0;

@@ -334,6 +334,28 @@ TEST(Link, IgnoredClassesAreNoLocks) {
   EXPECT_EQ(E->HeldMode, rules::Mode::RecursiveRead);
 }
 
+TEST(Link, UnlockReleasesTheInstanceItNames) {
+  // Two inodes' locks of one class: unlocking b keeps a held.
+  Result R = link({"void f(struct foo *a, struct foo *b) {\n" // 17
+                   "  mutex_lock(&a->a);\n"                   // 18
+                   "  mutex_lock_nested(&b->a, 1);\n"         // 19
+                   "  mutex_unlock(&b->a);\n"
+                   "  spin_lock(&a->s);\n"                    // 21
+                   "}\n"});
+  const Edge *E = find(R.G, "foo.a", "foo.s");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(E->HeldLine, 18u);
+}
+
+TEST(Link, CallsThroughLocalPointersAreCountedUnresolved) {
+  Result R = link({"void f(struct foo *x, void (*cb)(struct foo *)) {\n"
+                   "  mutex_lock(&x->a);\n"
+                   "  cb(x);\n"
+                   "}\n"});
+  EXPECT_EQ(R.G.Stats.IndirectCalls, 1u);
+  EXPECT_EQ(R.G.Stats.UnresolvedIndirectCalls, 1u);
+}
+
 TEST(Link, LoopReleasesBeforeNextIteration) {
   Result R = link({"void f(struct foo *x, int n) {\n"
                    "  for (int i = 0; i < n; i++) {\n"

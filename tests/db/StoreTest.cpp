@@ -115,6 +115,7 @@ TEST(Store, ResultsRoundTrip) {
   E.AcquiredTags = {"uaccess", "sleeps"};
   E.FunctionId = (*Fns)[0].Id;
   E.HeldLine = 7;
+  E.HeldTry = true;
   E.Chain = {Hop{"mmap_read_lock", "include/linux/mmap_lock.h", 12, "vm_operations_struct.fault", "down_read"}};
   G.Edges = {E};
   Finding F;
@@ -133,6 +134,7 @@ TEST(Store, ResultsRoundTrip) {
   EXPECT_EQ(G2.Edges[0].AcquiredMode, rules::Mode::Shared);
   EXPECT_EQ(G2.Edges[0].AcquiredTags, (std::vector<std::string>{"uaccess", "sleeps"}));
   EXPECT_EQ(G2.Edges[0].Function, "mmap_read_lock");
+  EXPECT_TRUE(G2.Edges[0].HeldTry);
   ASSERT_EQ(G2.Edges[0].Chain.size(), 1u);
   EXPECT_EQ(G2.Edges[0].Chain[0].Via, "vm_operations_struct.fault");
   EXPECT_EQ(G2.Edges[0].Chain[0].Api, "down_read");

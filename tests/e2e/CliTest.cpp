@@ -79,7 +79,7 @@ TEST(Cli, BrokenAndCrashingTUsAreSkippedAndReported) {
   std::string D = mixedTree(), Out;
   int RC = run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out);
   EXPECT_EQ(RC, 0) << Out;
-  EXPECT_THAT(Out, HasSubstr("3 translation units: 1 analysed, 0 unchanged, 2 failed"));
+  EXPECT_THAT(Out, HasSubstr("3 translation units: 3 analysed, 0 unchanged, 2 failed"));
   EXPECT_THAT(Out, HasSubstr("skipped bad.c: bad.c:1: call to undeclared function 'undeclared'"));
   EXPECT_THAT(Out, HasSubstr("skipped crash.c: front end crashed"));
   EXPECT_THAT(Out, HasSubstr("WARNING: possible circular locking dependency detected"));
@@ -171,11 +171,22 @@ TEST(Cli, RescanReusesUnchangedTUs) {
   std::string D = mixedTree(), Out;
   ASSERT_EQ(run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out), 0) << Out;
   ASSERT_EQ(run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out), 0) << Out;
-  EXPECT_THAT(Out, HasSubstr("3 translation units: 0 analysed, 1 unchanged, 2 failed"));
+  EXPECT_THAT(Out, HasSubstr("3 translation units: 2 analysed, 1 unchanged, 2 failed"))
+      << "failed TUs are tried again, good.c is reused";
   writeFile(D + "/good.c", readFile(D + "/good.c") + "void extra(void) {}\n");
   ASSERT_EQ(run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out), 0) << Out;
-  EXPECT_THAT(Out, HasSubstr("3 translation units: 1 analysed, 0 unchanged, 2 failed"));
+  EXPECT_THAT(Out, HasSubstr("3 translation units: 3 analysed, 0 unchanged, 2 failed"));
   EXPECT_THAT(Out, HasSubstr("foo.a -> foo.b -> foo.a"));
+}
+
+TEST(Cli, ScanNeverReplacesAFileItCannotRead) {
+  std::string D = mixedTree(), Out;
+  writeFile(D + "/notes.db", "my precious notes\n");
+  int RC = run(bin() + " scan --full --no-progress -p " + D + " --db " + D + "/notes.db", Out);
+  EXPECT_EQ(RC, 2);
+  EXPECT_EQ(Out, "lockgraph: error: " + D + "/notes.db: not a lockgraph database; "
+                 "remove it or choose another --db\n");
+  EXPECT_EQ(readFile(D + "/notes.db"), "my precious notes\n");
 }
 
 TEST(Cli, UsageErrorsExit2) {
