@@ -103,6 +103,9 @@ struct LockInfo {
   bool Conditional = false;
   rules::Irq Irq = rules::Irq::None;
   const rules::Api *Api = nullptr;
+  /// The acquisition happens only if this parameter has every bit of the
+  /// API's IfMask set; decided when a caller passes a constant.
+  int CondParam = -1;
 };
 
 struct HeldEntry {
@@ -200,7 +203,6 @@ private:
 
   // Dataflow.
   void analyze(int Fn, bool &Changed);
-  void transfer(int Fn, unsigned B, State &S, bool Record, bool &Changed);
   void event(int Fn, unsigned B, unsigned I, State &S, bool Record,
              bool &Changed);
   void apiEvent(int Fn, const CallEvent &E, const rules::Api &R, unsigned Id,
@@ -400,6 +402,17 @@ LockRef Linker::instantiate(const LockRef &R, ArrayRef<ArgValue> Args) {
 
 LockInfo Linker::instantiate(const LockInfo &L, ArrayRef<ArgValue> Args) {
   LockInfo Out = L;
+  if (L.CondParam >= 0) {
+    Out.CondParam = -1;
+    if (L.CondParam < (int)Args.size()) {
+      const ArgValue &A = Args[L.CondParam];
+      if (A.K == ArgValue::Kind::Int &&
+          (uint64_t(A.Int) & L.Api->IfMask) != L.Api->IfMask)
+        return LockInfo(); // the condition is false: no acquisition
+      if (A.isPath() && A.R == ArgValue::Root::Param && A.Steps.empty())
+        Out.CondParam = A.Param;
+    }
+  }
   Out.Lock = instantiate(L.Lock, Args);
   if (L.Sub.Param >= 0)
     Out.Sub = L.Sub.Param < (int)Args.size() ? subOf(Args[L.Sub.Param])
@@ -426,6 +439,8 @@ std::string Linker::key(const LockInfo &L) const {
   else if (L.Sub.Value)
     K += "/" + std::to_string(L.Sub.Value);
   K += L.M == rules::Mode::Exclusive ? ":w" : L.M == rules::Mode::Shared ? ":r" : ":rr";
+  if (L.CondParam >= 0)
+    K += "?$" + std::to_string(L.CondParam);
   return K;
 }
 
@@ -567,6 +582,13 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
   }
   if (L.Lock.K == LockRef::Class && Rules.Ignored.count(L.Lock.Name))
     return;
+  if (R.IfArg >= 0 && R.IfArg < (int)E.Args.size()) {
+    const ArgValue &A = E.Args[R.IfArg];
+    if (A.K == ArgValue::Kind::Int && (uint64_t(A.Int) & R.IfMask) != R.IfMask)
+      return;
+    if (A.isPath() && A.R == ArgValue::Root::Param && A.Steps.empty())
+      L.CondParam = A.Param;
+  }
   if (R.SubclassArg >= 0 && R.SubclassArg < (int)E.Args.size())
     L.Sub = subOf(E.Args[R.SubclassArg]);
   L.M = R.M;

@@ -53,7 +53,8 @@ constexpr StringLiteral TopKeys[] = {"family", "include", "lock_types",
 constexpr StringLiteral ApiKeys[] = {
     "function", "action",       "arg",         "lock",    "mode",
     "read_arg", "subclass_arg", "try_arg",     "flavor",  "irq",
-    "success",  "tags",         "unless_held", "override", "blocking"};
+    "success",  "tags",         "unless_held", "override", "blocking",
+    "if_arg",   "if_mask"};
 constexpr StringLiteral NameKeys[] = {"function", "arg", "name_arg",
                                       "override"};
 constexpr StringLiteral ForbidKeys[] = {"name", "message", "outer", "inner"};
@@ -360,8 +361,17 @@ Expected<ApiEntry> FileParser::parseApi(yaml::MappingNode *M) {
                            "' (expected acquire, release, try, touch)");
           A.Act = *Act;
           HasAction = true;
+        } else if (Key == "if_mask") {
+          Expected<std::string> S = str(Key, K, V);
+          if (!S)
+            return S.takeError();
+          uint64_t M = 0;
+          if (StringRef(*S).getAsInteger(0, M) || M == 0)
+            return err(line(V), Key,
+                       "expected a non-zero integer mask (e.g. 0x480)");
+          A.IfMask = M;
         } else if (Key == "arg" || Key == "read_arg" || Key == "subclass_arg" ||
-                   Key == "try_arg") {
+                   Key == "try_arg" || Key == "if_arg") {
           Expected<int> I = index(Key, K, V);
           if (!I)
             return I.takeError();
@@ -376,6 +386,8 @@ Expected<ApiEntry> FileParser::parseApi(yaml::MappingNode *M) {
             A.ReadArg = *I;
           } else if (Key == "subclass_arg") {
             A.SubclassArg = *I;
+          } else if (Key == "if_arg") {
+            A.IfArg = *I;
           } else {
             A.TryArg = *I;
           }
@@ -472,6 +484,9 @@ Expected<ApiEntry> FileParser::parseApi(yaml::MappingNode *M) {
   if (A.Act != Action::Try && HasSuccess)
     return err(SuccessLine, "success",
                "only allowed with action 'try' (action is '" + ActName + "')");
+  if ((A.IfArg >= 0) != (A.IfMask != 0))
+    return err(A.Line, A.IfArg >= 0 ? "if_mask" : "if_arg",
+               "'if_arg' and 'if_mask' go together");
   if (A.Blocking && A.Act != Action::Try)
     return err(BlockingLine, "blocking",
                "only allowed with action 'try' (action is '" + ActName + "')");

@@ -56,6 +56,11 @@ struct Api {
   int SubclassArg = -1;
   /// Argument that, when non-zero, makes the acquisition a trylock.
   int TryArg = -1;
+  /// The API acts only when argument IfArg has every bit of IfMask set
+  /// (fs_reclaim_acquire(gfp) takes fs_reclaim only for __GFP_FS |
+  /// __GFP_DIRECT_RECLAIM); when the value is not a known constant, it acts.
+  int IfArg = -1;
+  uint64_t IfMask = 0;
   /// spin, mutex, rwsem, rwlock, percpu-rwsem, seqlock, bitlock, pseudo,
   /// region (a section with constraints), context (pagefault_disable).
   std::string Flavor;

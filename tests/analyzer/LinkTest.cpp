@@ -69,6 +69,10 @@ rules::RuleSet testRules() {
   LA->ReadArg = 3;
   Add("lock_release", rules::Action::Release, 0, "");
   R.Ignored.insert("rcu_lock_map");
+  rules::Api *FR = Add("fs_reclaim_acquire", rules::Action::Touch, -1, "pseudo");
+  FR->Lock = "fs_reclaim";
+  FR->IfArg = 0;
+  FR->IfMask = 0x480;
   R.LockTypes.insert("spinlock");
   R.LockTypes.insert("mutex");
   R.LockTypes.insert("rw_semaphore");
@@ -354,6 +358,30 @@ TEST(Link, CallsThroughLocalPointersAreCountedUnresolved) {
                    "}\n"});
   EXPECT_EQ(R.G.Stats.IndirectCalls, 1u);
   EXPECT_EQ(R.G.Stats.UnresolvedIndirectCalls, 1u);
+}
+
+TEST(Link, FsReclaimOnlyForAllocationsThatMayReclaim) {
+  // might_alloc(gfp) -> fs_reclaim_acquire(gfp): GFP_KERNEL (0xcc0)
+  // reclaims, GFP_NOFS (0xc40) and GFP_ATOMIC (0x820) do not take
+  // fs_reclaim; the mask is decided where the constant is passed.
+  Result R = link({"void fs_reclaim_acquire(unsigned gfp);\n"
+                   "static inline void might_alloc(unsigned gfp) { fs_reclaim_acquire(gfp); }\n"
+                   "static void *my_alloc(unsigned long size, unsigned gfp) { might_alloc(gfp); return 0; }\n"
+                   "void f(struct foo *x) {\n"
+                   "  mutex_lock(&x->a);\n"
+                   "  my_alloc(8, 0xcc0);\n"
+                   "}\n"
+                   "void g(struct foo *x) {\n"
+                   "  mutex_lock(&x->b);\n"
+                   "  my_alloc(8, 0xc40);\n"
+                   "  spin_lock(&x->s);\n"
+                   "  my_alloc(8, 0x820);\n"
+                   "}\n"});
+  const Edge *E = find(R.G, "foo.a", "fs_reclaim");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(chain(*E), "f:22 > my_alloc:19 > might_alloc:18");
+  EXPECT_EQ(find(R.G, "foo.b", "fs_reclaim"), nullptr);
+  EXPECT_EQ(find(R.G, "foo.s", "fs_reclaim"), nullptr);
 }
 
 TEST(Link, LoopReleasesBeforeNextIteration) {

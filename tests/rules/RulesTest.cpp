@@ -121,7 +121,7 @@ TEST_F(ShippedRules, LoadsEveryFamilyOnce) {
     Names.push_back(llvm::sys::path::filename(F).str());
   // Sorted by name, except lockdep.yaml, which journal.yaml includes.
   EXPECT_THAT(Names,
-              ElementsAre("bitlock.yaml", "context.yaml", "journal.yaml",
+              ElementsAre("alloc.yaml", "bitlock.yaml", "context.yaml", "journal.yaml",
                           "lockdep.yaml", "local_lock.yaml", "mutex.yaml",
                           "nesting.yaml", "percpu-rwsem.yaml", "rwlock.yaml",
                           "rwsem.yaml", "seqlock.yaml", "spinlock.yaml",
@@ -503,7 +503,7 @@ TEST_F(RulesFiles, UnknownEntryKey) {
             P + ":6: key 'flavour': unknown key in 'apis' entry (expected "
                 "function, action, arg, lock, mode, read_arg, subclass_arg, "
                 "try_arg, flavor, irq, success, tags, unless_held, "
-                "override, blocking)");
+                "override, blocking, if_arg, if_mask)");
 }
 
 TEST_F(RulesFiles, UnknownSelectorKey) {
@@ -728,7 +728,7 @@ TEST_F(RulesFiles, WrongShapes) {
             P + ":2: key 'apis': expected a list of mappings with keys "
                 "function, action, arg, lock, mode, read_arg, "
                 "subclass_arg, try_arg, flavor, irq, success, tags, "
-                "unless_held, override, blocking");
+                "unless_held, override, blocking, if_arg, if_mask");
   P = write("bad.yaml", "family: x\n"
                         "apis:\n"
                         "  - mutex_lock\n");
@@ -1137,5 +1137,35 @@ TEST(RulesShipped, KillableVariantsAreBlockingConditionalLocks) {
   ASSERT_NE(R->api("mutex_lock_interruptible"), nullptr);
   EXPECT_TRUE(R->api("mutex_lock_interruptible")->Blocking);
   EXPECT_FALSE(R->api("mutex_trylock")->Blocking);
+}
+} // namespace
+
+namespace {
+TEST(RulesShipped, AllocationTouchesFsReclaimOnlyWithReclaimFlags) {
+  llvm::Expected<lockgraph::rules::RuleSet> R =
+      lockgraph::rules::loadRules({lockgraph::rules::defaultRulesDir()});
+  ASSERT_TRUE(bool(R)) << llvm::toString(R.takeError());
+  const lockgraph::rules::Api *K = R->api("kmem_cache_alloc_noprof");
+  ASSERT_NE(K, nullptr);
+  EXPECT_EQ(K->Act, lockgraph::rules::Action::Touch);
+  EXPECT_EQ(K->Lock, "fs_reclaim");
+  EXPECT_EQ(K->IfArg, 1);
+  EXPECT_EQ(K->IfMask, 0x480u);
+  EXPECT_EQ(R->api("vmalloc_noprof")->IfArg, -1);
+}
+
+TEST(RulesFilesCond, IfArgAndIfMaskGoTogether) {
+  llvm::SmallString<128> P;
+  llvm::sys::fs::createTemporaryFile("cond", "yaml", P);
+  {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(P, EC);
+    OS << "family: x\napis:\n  - function: f\n    action: touch\n"
+          "    lock: fs_reclaim\n    flavor: pseudo\n    if_arg: 0\n";
+  }
+  auto R = lockgraph::rules::loadRules({std::string(P)});
+  ASSERT_FALSE(bool(R));
+  EXPECT_EQ(llvm::toString(R.takeError()),
+            std::string(P) + ":3: key 'if_mask': 'if_arg' and 'if_mask' go together");
 }
 } // namespace
