@@ -229,3 +229,21 @@ TEST(Cli, SuppressedFindingsAreHiddenButKeptInJson) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Cli, OutputIsDeterministicAcrossJobCounts) {
+  std::string Case = corpusDir() + "/seed003-reiserfs-mmap";
+  std::string Tmp = tempDir(), A, B, Out;
+  writeCompDb(Case, Tmp);
+  std::string Scan = bin() + " scan --no-progress --compdb " + Tmp +
+                     "/compile_commands.json --root " + corpusDir() + " --format json";
+  ASSERT_EQ(run(Scan + " -j 1 --db " + Tmp + "/a.db", A), 0) << A;
+  ASSERT_EQ(run(Scan + " -j 2 --db " + Tmp + "/b.db", B), 0) << B;
+  // The scan's statistics line on stderr has timings; the report must not.
+  auto Report = [](const std::string &S) { return S.substr(S.find("\n{")); };
+  EXPECT_EQ(Report(A), Report(B));
+  EXPECT_THAT(A, HasSubstr("\"kind\": \"inversion\""));
+}
+
+} // namespace
