@@ -26,6 +26,34 @@ void printWitness(raw_ostream &OS, const Edge &E, StringRef Indent) {
   OS << "\n";
 }
 
+static std::string subsystemOf(StringRef File) {
+  SmallVector<StringRef, 4> Parts;
+  File.split(Parts, '/');
+  if (Parts.size() < 2 || Parts[0] == "include" || File.starts_with("/"))
+    return "";
+  bool Deep = Parts[0] == "fs" || Parts[0] == "drivers" || Parts[0] == "net" ||
+              Parts[0] == "arch" || Parts[0] == "sound";
+  if (Deep && Parts.size() > 2)
+    return (Parts[0] + "/" + Parts[1]).str();
+  return Parts[0].str();
+}
+
+std::vector<std::string> subsystemsOf(const LockGraph &G, const Finding &F) {
+  std::vector<std::string> Out;
+  auto Add = [&](StringRef File) {
+    std::string S = subsystemOf(File);
+    if (!S.empty() && !is_contained(Out, S))
+      Out.push_back(S);
+  };
+  for (size_t I : F.Edges) {
+    Add(G.Edges[I].File);
+    for (const Hop &H : G.Edges[I].Chain)
+      Add(H.File);
+  }
+  llvm::sort(Out);
+  return Out;
+}
+
 static std::string edgeLine(const Edge &E) {
   return formatv("{0}({1}) -> {2}({3})", E.Held, modeLabel(E.HeldMode),
                  E.Acquired, modeLabel(E.AcquiredMode))
@@ -95,7 +123,9 @@ void printFindingText(raw_ostream &OS, const LockGraph &G, const Finding &F) {
   std::string Rule(Title.size(), '-');
   OS << std::string(Title.size(), '=') << "\n"
      << Title << "\n"
-     << formatv("{0}, rank {1}\n", F.Id, F.Rank) << Rule << "\n"
+     << formatv("{0}, rank {1}, in {2}\n", F.Id, F.Rank,
+                join(subsystemsOf(G, F), ", "))
+     << Rule << "\n"
      << F.Message << "\n\n";
   if (F.Kind == FindingKind::Inversion) {
     OS << "the existing dependency chain (in reverse order) is:\n\n";
@@ -193,6 +223,7 @@ json::Value toJSON(const LockGraph &G, ArrayRef<Finding> Fs,
                    {"kind", kindName(F.Kind)},
                    {"rank", F.Rank},
                    {"locks", json::Array(F.Locks)},
+                   {"subsystems", json::Array(subsystemsOf(G, F))},
                    {"message", F.Message},
                    {"edges", std::move(Edges)}};
     O["rule"] = F.Rule.empty() ? json::Value(nullptr) : json::Value(F.Rule);

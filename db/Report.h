@@ -33,6 +33,11 @@ void printSummary(llvm::raw_ostream &OS, const LockGraph &G,
 llvm::json::Value toJSON(const LockGraph &G, llvm::ArrayRef<Finding> Fs,
                          const ScanInfo &Info);
 llvm::json::Value edgeToJSON(const Edge &E);
+/// The subsystems a finding's witnesses run through: "fs/ext4", "mm",
+/// "kernel" (two path components under fs/, drivers/, net/, arch/, sound/;
+/// one elsewhere; headers under include/ do not count).
+std::vector<std::string> subsystemsOf(const LockGraph &G, const Finding &F);
+
 /// One edge's witness: "held: ..." then the chain, innermost last.
 void printWitness(llvm::raw_ostream &OS, const Edge &E,
                   llvm::StringRef Indent);

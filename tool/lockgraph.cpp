@@ -71,6 +71,10 @@ cl::opt<Format> Fmt("format", cl::desc("Output format"),
                                clEnumValN(Format::Summary, "summary", "one compact block per finding")),
                     cl::init(Format::Text), cl::sub(MergeCmd), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::sub(ReportCmd),
                     cl::sub(ExplainCmd), cl::cat(Cat));
+cl::list<std::string> Subsystems(
+    "subsystem", cl::desc("Only findings whose witnesses run through this subsystem, e.g. fs/ext4 (repeatable)"),
+    cl::value_desc("dir"), cl::sub(ScanCmd), cl::sub(KernelCmd), cl::sub(MergeCmd),
+    cl::sub(ReportCmd), cl::cat(Cat));
 cl::opt<unsigned> Top("top", cl::desc("Print only the N best-ranked findings"),
                       cl::init(0), cl::sub(MergeCmd), cl::sub(KernelCmd), cl::sub(ScanCmd), cl::sub(ReportCmd), cl::cat(Cat));
 cl::opt<std::string> KernelSrc(cl::Positional, cl::desc("[kernel source tree]"),
@@ -151,8 +155,18 @@ int printReport(Loaded &L) {
   unsigned Open = count_if(L.Fs, [](const Finding &F) { return !F.Suppressed; });
   // Text and summary show open findings; JSON shows all, marked.
   std::vector<Finding> Shown;
+  auto InScope = [&](const Finding &F) {
+    if (Subsystems.empty())
+      return true;
+    std::vector<std::string> In = subsystemsOf(L.G, F);
+    return any_of(Subsystems, [&](const std::string &S) {
+      return any_of(In, [&](const std::string &I) {
+        return StringRef(I).starts_with(S) || StringRef(S).starts_with(I + "/");
+      });
+    });
+  };
   for (const Finding &F : L.Fs)
-    if (Fmt == Format::Json || !F.Suppressed)
+    if ((Fmt == Format::Json || !F.Suppressed) && InScope(F))
       Shown.push_back(F);
   ArrayRef<Finding> Fs = Shown;
   if (Top && Top < Fs.size())

@@ -7,6 +7,7 @@
 #include "rules/Rules.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -111,6 +112,26 @@ Expected<std::string> scanCase(const std::string &Case,
   std::string Out;
   raw_string_ostream OS(Out);
   printSummary(OS, G, Fs);
+  return OS.str();
+}
+
+std::string formatCase(const std::string &DbPath, const std::string &Format) {
+  auto S = Store::open(DbPath, /*ReadOnly=*/true);
+  if (!S)
+    return toString(S.takeError());
+  LockGraph G;
+  std::vector<Finding> Fs;
+  if (Error E = (*S)->loadResults(G, Fs))
+    return toString(std::move(E));
+  ScanInfo Info;
+  if (auto TUs = (*S)->loadTUs())
+    Info.TUs = TUs->size();
+  std::string Out;
+  raw_string_ostream OS(Out);
+  if (Format == "json")
+    OS << formatv("{0:2}", toJSON(G, Fs, Info)) << "\n";
+  else
+    printText(OS, G, Fs, Info);
   return OS.str();
 }
 

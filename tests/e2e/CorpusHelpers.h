@@ -23,6 +23,8 @@ std::string writeCompDb(const std::string &Dir, const std::string &Out);
 /// findings (the golden format).
 llvm::Expected<std::string> scanCase(const std::string &Case,
                                      std::string *DbPathOut = nullptr);
+/// The findings of a scanned case in another format: "json" or "text".
+std::string formatCase(const std::string &DbPath, const std::string &Format);
 /// Runs a shell command, returning its exit code and captured output.
 int run(const std::string &Cmd, std::string &Output);
 
