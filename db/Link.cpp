@@ -668,6 +668,8 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
     const Summary &SG = Functions[G].Sum;
     for (const HeldEntry &H : SG.ExitHeld) {
       LockInfo L = instantiate(H.L, E.Args);
+      // Held on every path out of the callee: unconditionally the caller's.
+      L.Conditional = false;
       if (L.Lock.valid())
         hold(Fn, S, L, E.Line, Id, true);
     }
