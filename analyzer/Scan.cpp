@@ -282,7 +282,8 @@ Error globalStep(Store &S, const rules::RuleSet &Rules,
   Expected<std::vector<StoredFieldStore>> Stores = S.loadFieldStores();
   if (!Stores)
     return Stores.takeError();
-  LockGraph G = buildLockGraph(*Fns, *Stores, Rules);
+  size_t NumFunctions = Fns->size();
+  LockGraph G = buildLockGraph(std::move(*Fns), *Stores, Rules);
   std::vector<Finding> Fs = findAll(G, Rules);
   for (const Suppression *U : applySuppressions(Fs, Sups))
     R.Stale.push_back(*U);
@@ -291,7 +292,7 @@ Error globalStep(Store &S, const rules::RuleSet &Rules,
     return E;
   if (Error E = S.putResults(G, Fs))
     return E;
-  R.Functions = Fns->size();
+  R.Functions = NumFunctions;
   R.Stats = G.Stats;
   R.Classes = G.Classes.size();
   R.Edges = G.Edges.size();

@@ -62,6 +62,8 @@ struct GraphStats {
   unsigned UnresolvedIndirectCalls = 0;
   unsigned UnresolvedLocks = 0;
   unsigned LockEvents = 0;
+  /// Summaries that reached their size limit and dropped acquisitions.
+  unsigned TruncatedSummaries = 0;
 };
 
 struct LockGraph {

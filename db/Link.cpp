@@ -136,7 +136,11 @@ struct TryRet {
   bool SuccessNonzero = true;
 };
 
+/// Most acquisitions one summary keeps.
+constexpr size_t MaxAcquisitions = 2048;
+
 struct Summary {
+  bool Truncated = false;
   std::vector<AcqEntry> Acqs;
   StringMap<unsigned> AcqIndex;
   std::vector<HeldEntry> ExitHeld;
@@ -173,11 +177,11 @@ unsigned eventId(unsigned Block, unsigned Index) {
 
 class Linker {
 public:
-  Linker(const std::vector<StoredFunction> &Fns,
+  Linker(std::vector<StoredFunction> Fns,
          const std::vector<StoredFieldStore> &Stores,
          const rules::RuleSet &Rules)
-      : Rules(Rules), Saver(Alloc) {
-    for (const StoredFunction &F : Fns)
+      : Rules(Rules), Saver(Alloc), Owned(std::move(Fns)) {
+    for (StoredFunction &F : Owned)
       Functions.push_back(Function{&F, {}, {}, {}, {}});
     index(Stores);
   }
@@ -223,6 +227,8 @@ private:
   const rules::RuleSet &Rules;
   BumpPtrAllocator Alloc;
   UniqueStringSaver Saver;
+  /// The stored functions; a body is freed once its SCC is analysed.
+  std::vector<StoredFunction> Owned;
   std::vector<Function> Functions;
   StringMap<int> Extern;
   /// Static functions by (TU, key id).
@@ -472,8 +478,18 @@ void Linker::addAcq(int Fn, const AcqEntry &A, bool &Changed) {
   if (A.L.Api)
     for (const std::string &T : A.L.Api->Tags)
       K += "#" + T;
-  auto [It, New] = Sum.AcqIndex.try_emplace(K, Sum.Acqs.size());
-  if (New) {
+  auto It = Sum.AcqIndex.find(K);
+  if (It == Sum.AcqIndex.end()) {
+    // Functions near the top of the kernel's call graph reach thousands of
+    // acquisitions; beyond MaxAcquisitions a summary keeps what it has.
+    if (Sum.Acqs.size() >= MaxAcquisitions) {
+      if (!Sum.Truncated) {
+        Sum.Truncated = true;
+        ++Stats.TruncatedSummaries;
+      }
+      return;
+    }
+    Sum.AcqIndex.try_emplace(K, Sum.Acqs.size());
     Sum.Acqs.push_back(A);
     Changed = true;
     return;
@@ -936,6 +952,13 @@ LockGraph Linker::run() {
       if (!Changed || !Recursive)
         break;
     }
+    // Callers need the summaries, not the bodies.
+    for (int Fn : C) {
+      Function &F = Functions[Fn];
+      std::vector<Block>().swap(Owned[F.S - Owned.data()].Facts.Blocks);
+      decltype(F.Targets)().swap(F.Targets);
+      decltype(F.Apis)().swap(F.Apis);
+    }
   }
   if (const char *Debug = getenv("LOCKGRAPH_DEBUG_SUMMARY"))
     for (int I = 0, N = Functions.size(); I < N; ++I)
@@ -976,10 +999,10 @@ LockGraph Linker::run() {
 
 } // namespace
 
-LockGraph buildLockGraph(const std::vector<StoredFunction> &Functions,
+LockGraph buildLockGraph(std::vector<StoredFunction> Functions,
                          const std::vector<StoredFieldStore> &Stores,
                          const rules::RuleSet &Rules) {
-  return Linker(Functions, Stores, Rules).run();
+  return Linker(std::move(Functions), Stores, Rules).run();
 }
 
 } // namespace lockgraph

@@ -14,8 +14,9 @@
 
 namespace lockgraph {
 
-/// Builds the lock graph from every function and field store.
-LockGraph buildLockGraph(const std::vector<StoredFunction> &Functions,
+/// Builds the lock graph from every function and field store. Takes the
+/// functions over: bodies are freed as soon as their summaries exist.
+LockGraph buildLockGraph(std::vector<StoredFunction> Functions,
                          const std::vector<StoredFieldStore> &Stores,
                          const rules::RuleSet &Rules);
 

@@ -102,7 +102,7 @@ Result link(const std::vector<std::string> &TUs) {
   }
   rules::RuleSet R = testRules();
   Result Out;
-  Out.G = buildLockGraph(Fns, Stores, R);
+  Out.G = buildLockGraph(std::move(Fns), Stores, R);
   Out.Fs = findAll(Out.G, R);
   return Out;
 }
