@@ -122,6 +122,10 @@ struct AcqEntry {
   int LinkIdx = -1;
   StringRef Via;
   unsigned Depth = 1;
+  /// Caller's locks released on every path before this acquisition
+  /// (wait_task_zombie() drops tasklist_lock before release_task()): no
+  /// edge from them.
+  SmallVector<LockRef, 1> DroppedBefore;
 };
 
 /// An edge with a parameter at one end, kept for the callers.
@@ -160,6 +164,9 @@ struct State {
   bool Reached = false;
   SmallVector<HeldEntry, 4> Held;
   SmallVector<Pending, 1> Pend;
+  /// Locks this function released without holding them (its callers'),
+  /// on every path to here, and not taken again since.
+  SmallVector<LockRef, 1> Dropped;
 };
 
 struct Function {
@@ -503,7 +510,7 @@ void Linker::addAcq(int Fn, const AcqEntry &A, bool &Changed) {
 
 void Linker::emitEdge(int Fn, const HeldEntry &H, const AcqEntry &A,
                       int WitnessFn, bool Record, bool &Changed) {
-  if (!Record || A.L.Try)
+  if (!Record || A.L.Try || is_contained(A.DroppedBefore, H.L.Lock))
     return;
   StringRef HF = flavorOf(H.L), AF = flavorOf(A.L);
   if (HF == "context" || AF == "context")
@@ -540,6 +547,7 @@ void Linker::emitEdge(int Fn, const HeldEntry &H, const AcqEntry &A,
 void Linker::hold(int Fn, State &S, const LockInfo &L, unsigned Line,
                   unsigned Id, bool SuccessNonzero) {
   HeldEntry H{L, Line};
+  erase(S.Dropped, L.Lock);
   if (L.Conditional && Functions[Fn].Tested.count(Id)) {
     S.Pend.push_back({Id, H, SuccessNonzero});
     return;
@@ -571,6 +579,8 @@ void Linker::release(int Fn, State &S, const LockRef &R, bool Record,
       Must |= H.Must;
     }
   erase_if(S.Held, Matches);
+  if ((!Found || !Must) && !is_contained(S.Dropped, R))
+    S.Dropped.push_back(R);
   // Released while possibly not taken here: the caller's lock. Whether the
   // caller sees a release or a no-op (released and taken again) is decided
   // at the exit.
@@ -626,7 +636,7 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
   }
   if (suppressed(S, L))
     return;
-  AcqEntry A{L, E.Line, -1, -1, StringRef(), 1};
+  AcqEntry A{L, E.Line, -1, -1, StringRef(), 1, S.Dropped};
   if (Record) {
     if (!L.Try)
       addAcq(Fn, A, Changed);
@@ -660,7 +670,12 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
       LockInfo L = instantiate(CA.L, E.Args);
       if (!L.Lock.valid() || suppressed(S, L))
         continue;
-      AcqEntry A{L, E.Line, G, int(K), Via, CA.Depth + 1};
+      AcqEntry A{L, E.Line, G, int(K), Via, CA.Depth + 1, S.Dropped};
+      for (const LockRef &D : CA.DroppedBefore) {
+        LockRef I = instantiate(D, E.Args);
+        if (I.valid() && !is_contained(A.DroppedBefore, I))
+          A.DroppedBefore.push_back(I);
+      }
       if (Record) {
         addAcq(Fn, A, Changed);
         for (const HeldEntry &H : S.Held)
@@ -673,6 +688,11 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
         H.L = instantiate(P.H.L, E.Args);
         AcqEntry A = P.A;
         A.L = instantiate(P.A.L, E.Args);
+        SmallVector<LockRef, 1> Dropped;
+        for (const LockRef &D : P.A.DroppedBefore)
+          if (LockRef I = instantiate(D, E.Args); I.valid())
+            Dropped.push_back(I);
+        A.DroppedBefore = std::move(Dropped);
         if (H.L.Lock.valid() && A.L.Lock.valid())
           emitEdge(Fn, H, A, P.Fn, Record, Changed);
       }
@@ -706,6 +726,10 @@ bool Linker::join(State &Into, const State &From) {
     return true;
   }
   bool Changed = false;
+  size_t DroppedBefore = Into.Dropped.size();
+  erase_if(Into.Dropped,
+           [&](const LockRef &R) { return !is_contained(From.Dropped, R); });
+  Changed |= Into.Dropped.size() != DroppedBefore;
   auto Same = [](const HeldEntry &A, const HeldEntry &B) {
     return A.L.Lock == B.L.Lock && A.L.Sub == B.L.Sub && A.L.M == B.L.M;
   };

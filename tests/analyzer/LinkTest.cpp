@@ -384,6 +384,29 @@ TEST(Link, FsReclaimOnlyForAllocationsThatMayReclaim) {
   EXPECT_EQ(find(R.G, "foo.s", "fs_reclaim"), nullptr);
 }
 
+TEST(Link, NoEdgeFromACallersLockTheCalleeDroppedFirst) {
+  // kernel/exit.c: wait_task_zombie() is called with tasklist_lock held,
+  // drops it, then release_task() takes other locks.
+  Result R = link({"static void reap(struct foo *x) {\n"  // 17
+                   "  spin_unlock(&x->s);\n"              // 18
+                   "  mutex_lock(&x->a);\n"               // 19
+                   "  mutex_unlock(&x->a);\n"
+                   "  spin_lock(&x->s);\n"                // 21
+                   "  mutex_lock(&x->b);\n"               // 22
+                   "  mutex_unlock(&x->b);\n"
+                   "}\n"
+                   "void wait(struct foo *x) {\n"         // 25
+                   "  spin_lock(&x->s);\n"                // 26
+                   "  reap(x);\n"                         // 27
+                   "  spin_unlock(&x->s);\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.s", "foo.a"), nullptr)
+      << "reap() took foo.a after dropping the caller's foo.s";
+  const Edge *E = find(R.G, "foo.s", "foo.b");
+  ASSERT_NE(E, nullptr) << "foo.b is taken after reap() took foo.s again";
+  EXPECT_EQ(chain(*E), "reap:22");
+}
+
 TEST(Link, LoopReleasesBeforeNextIteration) {
   Result R = link({"void f(struct foo *x, int n) {\n"
                    "  for (int i = 0; i < n; i++) {\n"
