@@ -28,6 +28,7 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/Stmt.h"
 #include "clang/Analysis/CFG.h"
+#include "clang/Basic/Builtins.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/Path.h"
@@ -274,8 +275,15 @@ Lowerer::testedCall(const Expr *E) const {
   bool Polarity = true;
   for (unsigned Guard = 0; E && Guard < 16; ++Guard) {
     E = E->IgnoreParenCasts();
-    if (const auto *CE = dyn_cast<CallExpr>(E))
+    if (const auto *CE = dyn_cast<CallExpr>(E)) {
+      // likely()/unlikely(): __builtin_expect(!!(x), c) tests x.
+      if (CE->getBuiltinCallee() == Builtin::BI__builtin_expect &&
+          CE->getNumArgs() == 2) {
+        E = CE->getArg(0);
+        continue;
+      }
       return std::make_pair(CE, Polarity);
+    }
     if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
       if (UO->getOpcode() != UO_LNot)
         return std::nullopt;

@@ -313,6 +313,8 @@ void Linker::index(const std::vector<StoredFieldStore> &Stores) {
           continue;
         }
         StringRef Name = StringRef(E.Callee).split('@').first;
+        if (Rules.Opaque.count(Name))
+          continue;
         if (const rules::Api *R = Rules.api(Name)) {
           F.Apis[B][I] = R;
           continue;

@@ -48,8 +48,9 @@ constexpr StringLiteral FlavorNames[] = {
     "seqlock", "bitlock", "pseudo", "region", "context"};
 
 constexpr StringLiteral TopKeys[] = {"family", "include", "lock_types",
-                                     "ignore", "aliases", "apis",
-                                     "names",  "forbid",  "orders"};
+                                     "ignore", "opaque",  "aliases",
+                                     "apis",   "names",   "forbid",
+                                     "orders"};
 constexpr StringLiteral ApiKeys[] = {
     "function", "action",       "arg",         "lock",    "mode",
     "read_arg", "subclass_arg", "try_arg",     "flavor",  "irq",
@@ -86,6 +87,7 @@ struct ParsedFile {
   std::vector<std::pair<std::string, unsigned>> Includes;
   std::vector<std::string> LockTypes;
   std::vector<std::string> Ignored;
+  std::vector<std::string> Opaque;
   std::vector<std::pair<std::string, std::string>> Aliases;
   std::vector<ApiEntry> Apis;
   std::vector<NameEntry> Names;
@@ -689,7 +691,7 @@ Expected<ParsedFile> FileParser::parse(yaml::Node *Root) {
                      P.Family = std::move(*S);
                      HasFamily = true;
                    } else if (Key == "include" || Key == "lock_types" ||
-                              Key == "ignore") {
+                              Key == "ignore" || Key == "opaque") {
                      Expected<std::vector<Item>> L = strList(Key, K, V);
                      if (!L)
                        return L.takeError();
@@ -698,6 +700,8 @@ Expected<ParsedFile> FileParser::parse(yaml::Node *Root) {
                          P.Includes.emplace_back(std::move(I.Value), line(I.N));
                        else if (Key == "ignore")
                          P.Ignored.push_back(std::move(I.Value));
+                       else if (Key == "opaque")
+                         P.Opaque.push_back(std::move(I.Value));
                        else
                          P.LockTypes.push_back(std::move(I.Value));
                      }
@@ -824,6 +828,8 @@ Error merge(StringRef File, ParsedFile &P, RuleSet &Into) {
     Into.LockTypes.insert(T);
   for (std::string &T : P.Ignored)
     Into.Ignored.insert(T);
+  for (std::string &T : P.Opaque)
+    Into.Opaque.insert(T);
   for (auto &[From, To] : P.Aliases)
     Into.Aliases[From] = To;
   for (ApiEntry &E : P.Apis) {

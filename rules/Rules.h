@@ -138,6 +138,9 @@ struct RuleSet {
   /// Classes that are not locks for ordering (RCU's lockdep maps): their
   /// acquisitions and releases are ignored.
   llvm::StringSet<> Ignored;
+  /// Functions whose calls are not followed and have no lock effect (lock
+  /// implementation internals such as downgrade_write()).
+  llvm::StringSet<> Opaque;
   /// Class renames applied before anything else, so old and new kernel
   /// names meet: "mm_struct.mmap_sem" -> "mm_struct.mmap_lock".
   llvm::StringMap<std::string> Aliases;

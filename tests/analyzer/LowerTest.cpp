@@ -103,6 +103,33 @@ TEST(Lower, TrylockBranchRecordsTestedCall) {
   EXPECT_TRUE(Found);
 }
 
+TEST(Lower, LikelyAndUnlikelyAreSeenThrough) {
+  TUFacts T = extract("#define likely(x) __builtin_expect(!!(x), 1)\n"
+                      "#define unlikely(x) __builtin_expect(!!(x), 0)\n"
+                      "int f(struct kioctx *ctx) {\n"
+                      "  if (likely(mutex_trylock(&ctx->ring_lock)))\n"
+                      "    return 1;\n"
+                      "  return 0;\n"
+                      "}\n"
+                      "int g(struct kioctx *ctx) {\n"
+                      "  if (unlikely(!mutex_trylock(&ctx->ring_lock)))\n"
+                      "    return 0;\n"
+                      "  return 1;\n"
+                      "}\n");
+  for (const char *Fn : {"f", "g"}) {
+    const FunctionFacts *F = find(T, Fn);
+    ASSERT_NE(F, nullptr);
+    bool Found = false;
+    for (const Block &B : F->Blocks)
+      if (B.CondEvent >= 0) {
+        EXPECT_EQ(F->Blocks[B.CondBlock].Events[B.CondEvent].Callee, "mutex_trylock");
+        EXPECT_EQ(B.TrueIsNonzero, std::string(Fn) == "f");
+        Found = true;
+      }
+    EXPECT_TRUE(Found) << Fn;
+  }
+}
+
 TEST(Lower, ReturnOfTrylockIsRecorded) {
   TUFacts T = extract("static inline int try_ring(struct kioctx *ctx) {\n"
                       "  return mutex_trylock(&ctx->ring_lock) != 0;\n"

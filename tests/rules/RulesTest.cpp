@@ -489,7 +489,7 @@ TEST_F(RulesFiles, UnknownTopLevelKey) {
                                     "apiss: []\n");
   EXPECT_EQ(errorText(loadRules({P}).takeError()),
             P + ":3: key 'apiss': unknown top-level key (expected family, "
-                "include, lock_types, ignore, aliases, apis, names, forbid, orders)");
+                "include, lock_types, ignore, opaque, aliases, apis, names, forbid, orders)");
 }
 
 TEST_F(RulesFiles, UnknownEntryKey) {
@@ -1167,5 +1167,15 @@ TEST(RulesFilesCond, IfArgAndIfMaskGoTogether) {
   ASSERT_FALSE(bool(R));
   EXPECT_EQ(llvm::toString(R.takeError()),
             std::string(P) + ":3: key 'if_mask': 'if_arg' and 'if_mask' go together");
+}
+} // namespace
+
+namespace {
+TEST(RulesShipped, DowngradeWriteIsOpaque) {
+  llvm::Expected<lockgraph::rules::RuleSet> R =
+      lockgraph::rules::loadRules({lockgraph::rules::defaultRulesDir()});
+  ASSERT_TRUE(bool(R)) << llvm::toString(R.takeError());
+  EXPECT_TRUE(R->Opaque.count("downgrade_write"));
+  EXPECT_EQ(R->api("downgrade_write"), nullptr);
 }
 } // namespace
