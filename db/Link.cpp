@@ -142,6 +142,8 @@ struct TryRet {
 
 /// Most acquisitions one summary keeps.
 constexpr size_t MaxAcquisitions = 2048;
+/// Most callers' locks an acquisition remembers as dropped before it.
+constexpr size_t MaxDropped = 4;
 
 struct Summary {
   bool Truncated = false;
@@ -667,22 +669,34 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
   // call; then the call's effect on the held set.
   for (int G : Targets) {
     const Summary &SG = Functions[G].Sum;
+    SmallVector<LockRef, 2> Local;
     for (unsigned K = 0; K < SG.Acqs.size(); ++K) {
       const AcqEntry &CA = SG.Acqs[K];
       LockInfo L = instantiate(CA.L, E.Args);
       if (!L.Lock.valid() || suppressed(S, L))
         continue;
       AcqEntry A{L, E.Line, G, int(K), Via, CA.Depth + 1, S.Dropped};
+      // What the callee dropped is this function's lock when it holds it
+      // here (then it matters only for edges made here), else a lock of
+      // this function's callers, which the summary passes on.
       for (const LockRef &D : CA.DroppedBefore) {
         LockRef I = instantiate(D, E.Args);
-        if (I.valid() && !is_contained(A.DroppedBefore, I))
+        if (!I.valid() || is_contained(A.DroppedBefore, I))
+          continue;
+        if (any_of(S.Held, [&](const HeldEntry &H) { return H.L.Lock == I; })) {
+          Local.push_back(I);
+          continue;
+        }
+        if (A.DroppedBefore.size() < MaxDropped)
           A.DroppedBefore.push_back(I);
       }
       if (Record) {
         addAcq(Fn, A, Changed);
         for (const HeldEntry &H : S.Held)
-          emitEdge(Fn, H, A, Fn, Record, Changed);
+          if (!is_contained(Local, H.L.Lock))
+            emitEdge(Fn, H, A, Fn, Record, Changed);
       }
+      Local.clear();
     }
     if (Record)
       for (const PEdge &P : SG.PEdges) {
