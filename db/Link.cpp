@@ -156,6 +156,10 @@ struct Summary {
   StringSet<> Keys; // dedupe of ExitHeld/Released/TryRets/PEdges
 };
 
+/// The first MaxDropped of the callers' locks dropped so far: every
+/// acquisition entry carries them, so they must stay few.
+SmallVector<LockRef, 1> droppedPrefix(const struct State &S);
+
 struct Pending {
   unsigned Event;
   HeldEntry H;
@@ -179,6 +183,11 @@ struct Function {
   DenseSet<unsigned> Tested;
   Summary Sum;
 };
+
+SmallVector<LockRef, 1> droppedPrefix(const State &S) {
+  size_t N = std::min(S.Dropped.size(), MaxDropped);
+  return SmallVector<LockRef, 1>(S.Dropped.begin(), S.Dropped.begin() + N);
+}
 
 unsigned eventId(unsigned Block, unsigned Index) {
   return (Block << 16) | Index;
@@ -640,7 +649,7 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
   }
   if (suppressed(S, L))
     return;
-  AcqEntry A{L, E.Line, -1, -1, StringRef(), 1, S.Dropped};
+  AcqEntry A{L, E.Line, -1, -1, StringRef(), 1, droppedPrefix(S)};
   if (Record) {
     if (!L.Try)
       addAcq(Fn, A, Changed);
@@ -675,7 +684,7 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
       LockInfo L = instantiate(CA.L, E.Args);
       if (!L.Lock.valid() || suppressed(S, L))
         continue;
-      AcqEntry A{L, E.Line, G, int(K), Via, CA.Depth + 1, S.Dropped};
+      AcqEntry A{L, E.Line, G, int(K), Via, CA.Depth + 1, droppedPrefix(S)};
       // What the callee dropped is this function's lock when it holds it
       // here (then it matters only for edges made here), else a lock of
       // this function's callers, which the summary passes on.
