@@ -95,14 +95,28 @@ static int rankOf(ArrayRef<size_t> Edges, const LockGraph &G) {
 }
 
 std::vector<Finding> findInversions(const LockGraph &G) {
+  // Classes as dense ids, numbered in name order so that iteration order,
+  // and with it the output, does not depend on the edge order.
+  std::map<std::string, int> Ids;
+  for (const Edge &E : G.Edges) {
+    Ids.emplace(E.Held, 0);
+    Ids.emplace(E.Acquired, 0);
+  }
+  std::vector<const std::string *> Names;
+  for (auto &[Name, Id] : Ids) {
+    Id = Names.size();
+    Names.push_back(&Name);
+  }
+  int N = Names.size();
+
   // Best edge per ordered class pair.
-  std::map<std::pair<std::string, std::string>, size_t> Best;
+  std::map<std::pair<int, int>, size_t> Best;
   for (size_t I = 0; I < G.Edges.size(); ++I) {
     const Edge &E = G.Edges[I];
     if (E.Held == E.Acquired || !isLockFlavor(E.HeldFlavor) ||
         !isLockFlavor(E.AcquiredFlavor))
       continue;
-    auto [It, New] = Best.try_emplace({E.Held, E.Acquired}, I);
+    auto [It, New] = Best.try_emplace({Ids[E.Held], Ids[E.Acquired]}, I);
     if (New)
       continue;
     const Edge &Old = G.Edges[It->second];
@@ -110,72 +124,78 @@ std::vector<Finding> findInversions(const LockGraph &G) {
         (strength(E) == strength(Old) && shorter(E, Old)))
       It->second = I;
   }
-  std::map<std::string, std::vector<std::string>> Succ;
+  std::vector<std::vector<int>> Succ(N);
   for (auto &[K, I] : Best)
     Succ[K.first].push_back(K.second);
 
-  // Tarjan SCC ids (recursive: class graphs are small).
-  std::map<std::string, int> Index, Low, Comp;
-  std::vector<std::string> Stack;
-  std::set<std::string> OnStack;
+  // Tarjan SCC ids.
+  std::vector<int> Index(N, -1), Low(N, 0), Comp(N, -1);
+  std::vector<bool> OnStack(N, false);
+  std::vector<int> Stack;
   int Counter = 0, NComp = 0;
-  std::function<void(const std::string &)> Visit = [&](const std::string &V) {
+  std::function<void(int)> Visit = [&](int V) {
     Index[V] = Low[V] = Counter++;
     Stack.push_back(V);
-    OnStack.insert(V);
-    for (const std::string &W : Succ[V]) {
-      if (!Index.count(W)) {
+    OnStack[V] = true;
+    for (int W : Succ[V]) {
+      if (Index[W] < 0) {
         Visit(W);
         Low[V] = std::min(Low[V], Low[W]);
-      } else if (OnStack.count(W)) {
+      } else if (OnStack[W]) {
         Low[V] = std::min(Low[V], Index[W]);
       }
     }
     if (Low[V] == Index[V]) {
-      std::string W;
+      int W;
       do {
         W = Stack.back();
         Stack.pop_back();
-        OnStack.erase(W);
+        OnStack[W] = false;
         Comp[W] = NComp;
       } while (W != V);
       ++NComp;
     }
   };
-  for (auto &[V, _] : Succ)
-    if (!Index.count(V))
+  for (int V = 0; V < N; ++V)
+    if (Index[V] < 0)
       Visit(V);
 
-  std::set<std::vector<std::string>> Seen;
+  std::set<std::vector<int>> Seen;
   std::vector<Finding> Out;
+  std::vector<int> Parent(N, -1), Stamp(N, -1);
+  int Round = 0;
   for (auto &[K, EdgeIdx] : Best) {
-    const std::string &U = K.first, &V = K.second;
+    int U = K.first, V = K.second;
     if (Comp[U] != Comp[V])
       continue;
-    // Shortest path V -> U inside the component.
-    std::map<std::string, std::string> Parent;
-    std::deque<std::string> Q{V};
+    // Shortest path V -> U inside the component (BFS; Stamp marks this
+    // round's visits so nothing is cleared between rounds).
+    ++Round;
+    std::deque<int> Q{V};
+    Stamp[V] = Round;
     Parent[V] = V;
-    while (!Q.empty() && !Parent.count(U)) {
-      std::string X = Q.front();
+    while (!Q.empty() && Stamp[U] != Round) {
+      int X = Q.front();
       Q.pop_front();
-      for (const std::string &Y : Succ[X])
-        if (Comp[Y] == Comp[U] && !Parent.count(Y)) {
+      for (int Y : Succ[X])
+        if (Comp[Y] == Comp[U] && Stamp[Y] != Round) {
+          Stamp[Y] = Round;
           Parent[Y] = X;
           Q.push_back(Y);
         }
     }
-    if (!Parent.count(U))
+    if (Stamp[U] != Round)
       continue;
-    std::vector<std::string> Path{U};
-    for (std::string X = U; X != V; X = Parent[X])
+    std::vector<int> Path{U};
+    for (int X = U; X != V; X = Parent[X])
       Path.push_back(Parent[X]);
     // Path is U, ..., V reversed: U <- ... <- V. Cycle: U -> V -> ... -> U.
-    std::vector<std::string> Cycle{U};
+    std::vector<int> Cycle{U};
     for (size_t I = Path.size(); I-- > 1;)
       Cycle.push_back(Path[I]);
-    auto Min = std::min_element(Cycle.begin(), Cycle.end());
-    std::rotate(Cycle.begin(), Min, Cycle.end());
+    // Ids are in name order: the smallest id is the smallest class name.
+    std::rotate(Cycle.begin(), std::min_element(Cycle.begin(), Cycle.end()),
+                Cycle.end());
     if (!Seen.insert(Cycle).second)
       continue;
     // Only chordless cycles: a chord splits the cycle into shorter ones,
@@ -203,12 +223,13 @@ std::vector<Finding> findInversions(const LockGraph &G) {
       continue;
     Finding F;
     F.Kind = FindingKind::Inversion;
-    F.Locks = Cycle;
+    for (int C : Cycle)
+      F.Locks.push_back(*Names[C]);
     F.Edges = Edges;
     F.Id = findingId(F.Kind, "", F.Locks);
     F.Rank = rankOf(F.Edges, G);
-    F.Message = "possible circular locking dependency: " + join(Cycle, " -> ") +
-                " -> " + Cycle.front();
+    F.Message = "possible circular locking dependency: " + join(F.Locks, " -> ") +
+                " -> " + F.Locks.front();
     Out.push_back(std::move(F));
   }
   return Out;
