@@ -9,10 +9,10 @@ namespace lockgraph {
 
 Expected<std::unique_ptr<Database>> Database::open(StringRef Path,
                                                    OpenMode Mode) {
-  int Flags = Mode == OpenMode::ReadOnly   ? SQLITE_OPEN_READONLY
-              : Mode == OpenMode::ReadWrite ? SQLITE_OPEN_READWRITE
-                                            : SQLITE_OPEN_READWRITE |
-                                                  SQLITE_OPEN_CREATE;
+  int Flags = Mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY
+              : Mode == OpenMode::ReadWrite
+                  ? SQLITE_OPEN_READWRITE
+                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   sqlite3 *Db = nullptr;
   int RC = sqlite3_open_v2(Path.str().c_str(), &Db, Flags | SQLITE_OPEN_NOMUTEX,
                            nullptr);
@@ -33,9 +33,8 @@ Expected<std::unique_ptr<Database>> Database::open(StringRef Path,
 Database::~Database() { sqlite3_close(Db); }
 
 Error Database::error(StringRef What) const {
-  return createStringError(inconvertibleErrorCode(), "%s: %s: %s",
-                           Path.c_str(), What.str().c_str(),
-                           sqlite3_errmsg(Db));
+  return createStringError(inconvertibleErrorCode(), "%s: %s: %s", Path.c_str(),
+                           What.str().c_str(), sqlite3_errmsg(Db));
 }
 
 Error Database::exec(StringRef SQL) {
@@ -112,12 +111,28 @@ Error Statement::run() {
   return Error::success();
 }
 
+Error Statement::forEachRow(function_ref<Error()> Fn) {
+  while (true) {
+    Expected<bool> Row = step();
+    if (!Row)
+      return Row.takeError();
+    if (!*Row)
+      break;
+    if (Error E = Fn())
+      return E;
+  }
+  reset();
+  return Error::success();
+}
+
 void Statement::reset() {
   sqlite3_reset(S);
   sqlite3_clear_bindings(S);
 }
 
-int64_t Statement::integer(int Col) const { return sqlite3_column_int64(S, Col); }
+int64_t Statement::integer(int Col) const {
+  return sqlite3_column_int64(S, Col);
+}
 
 double Statement::real(int Col) const { return sqlite3_column_double(S, Col); }
 

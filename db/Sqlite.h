@@ -8,6 +8,7 @@
 #ifndef LOCKGRAPH_DB_SQLITE_H
 #define LOCKGRAPH_DB_SQLITE_H
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include <cstdint>
@@ -59,6 +60,8 @@ public:
   llvm::Expected<bool> step();
   /// step() until done; for INSERT/UPDATE/DELETE.
   llvm::Error run();
+  /// Calls Fn for each row, stopping at the first error; resets after.
+  llvm::Error forEachRow(llvm::function_ref<llvm::Error()> Fn);
   void reset();
 
   int64_t integer(int Col) const;

@@ -1,12 +1,12 @@
 //===- Store.cpp - The SQLite database of facts and findings --------------===//
 
 #include "db/Store.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/xxhash.h"
-#include <sqlite3.h>
 #include <map>
+#include <sqlite3.h>
 
 using namespace llvm;
 
@@ -114,8 +114,8 @@ CREATE TABLE finding_edge(
 
 Expected<std::unique_ptr<Store>> Store::create(StringRef Path) {
   if (sys::fs::exists(Path))
-    return createStringError(inconvertibleErrorCode(),
-                             "%s: already exists", Path.str().c_str());
+    return createStringError(inconvertibleErrorCode(), "%s: already exists",
+                             Path.str().c_str());
   auto Db = Database::open(Path, Database::OpenMode::Create);
   if (!Db)
     return Db.takeError();
@@ -204,11 +204,12 @@ Expected<int64_t> Store::putTU(const TURecord &TU, const TUFacts *Facts) {
   auto Fn = Db->prepare(
       "INSERT INTO function(key, name, file, line, is_static, hash, body) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (key, hash) DO NOTHING");
-  auto Find = Db->prepare("SELECT id FROM function WHERE key = ?1 AND hash = ?2");
+  auto Find =
+      Db->prepare("SELECT id FROM function WHERE key = ?1 AND hash = ?2");
   auto Link = Db->prepare(
       "INSERT OR IGNORE INTO tu_function(tu_id, function_id) VALUES (?1, ?2)");
-  auto Call = Db->prepare(
-      "INSERT INTO call(function_id, callee, via, line) VALUES (?1, ?2, ?3, ?4)");
+  auto Call = Db->prepare("INSERT INTO call(function_id, callee, via, line) "
+                          "VALUES (?1, ?2, ?3, ?4)");
   auto St = Db->prepare("INSERT INTO field_store(tu_id, field, function, file, "
                         "line) VALUES (?1, ?2, ?3, ?4, ?5)");
   for (auto *Q : {&Fn, &Find, &Link, &Call, &St})
@@ -280,30 +281,27 @@ Expected<std::vector<TURecord>> Store::loadTUs() {
   if (!Q)
     return Q.takeError();
   std::vector<TURecord> Out;
-  while (true) {
-    Expected<bool> Row = Q->step();
-    if (!Row)
-      return Row.takeError();
-    if (!*Row)
-      break;
-    TURecord T;
-    T.File = Q->text(0);
-    T.Directory = Q->text(1);
-    T.Command = Q->text(2);
-    T.Hash = Q->text(3);
-    T.Ok = Q->text(4) == "ok";
-    T.Error = Q->text(5);
-    T.ParseSeconds = Q->real(6);
-    T.PeakKB = Q->integer(8);
-    if (Expected<json::Value> In = json::parse(Q->text(7))) {
-      if (const json::Array *A = In->getAsArray())
-        for (const json::Value &V : *A)
-          T.Inputs.push_back(V.getAsString().value_or("").str());
-    } else {
-      return In.takeError();
-    }
-    Out.push_back(std::move(T));
-  }
+  if (Error E = Q->forEachRow([&]() -> Error {
+        TURecord T;
+        T.File = Q->text(0);
+        T.Directory = Q->text(1);
+        T.Command = Q->text(2);
+        T.Hash = Q->text(3);
+        T.Ok = Q->text(4) == "ok";
+        T.Error = Q->text(5);
+        T.ParseSeconds = Q->real(6);
+        T.PeakKB = Q->integer(8);
+        if (Expected<json::Value> In = json::parse(Q->text(7))) {
+          if (const json::Array *A = In->getAsArray())
+            for (const json::Value &V : *A)
+              T.Inputs.push_back(V.getAsString().value_or("").str());
+        } else {
+          return In.takeError();
+        }
+        Out.push_back(std::move(T));
+        return Error::success();
+      }))
+    return std::move(E);
   return Out;
 }
 
@@ -326,37 +324,31 @@ Expected<std::vector<StoredFunction>> Store::loadFunctions() {
     return L.takeError();
   std::vector<StoredFunction> Out;
   std::map<int64_t, size_t> Index;
-  while (true) {
-    Expected<bool> Row = Q->step();
-    if (!Row)
-      return Row.takeError();
-    if (!*Row)
-      break;
-    StoredFunction F;
-    F.Id = Q->integer(0);
-    F.Facts.Key = Q->text(1);
-    F.Facts.Name = Q->text(2);
-    F.Facts.File = Q->text(3);
-    F.Facts.Line = Q->integer(4);
-    F.Facts.IsStatic = Q->integer(5);
-    Expected<json::Value> Body = json::parse(Q->text(6));
-    if (!Body)
-      return Body.takeError();
-    if (Error E = F.Facts.bodyFromJSON(*Body))
-      return std::move(E);
-    Index[F.Id] = Out.size();
-    Out.push_back(std::move(F));
-  }
-  while (true) {
-    Expected<bool> Row = L->step();
-    if (!Row)
-      return Row.takeError();
-    if (!*Row)
-      break;
-    auto It = Index.find(L->integer(0));
-    if (It != Index.end())
-      Out[It->second].TUs.push_back(L->integer(1));
-  }
+  if (Error E = Q->forEachRow([&]() -> Error {
+        StoredFunction F;
+        F.Id = Q->integer(0);
+        F.Facts.Key = Q->text(1);
+        F.Facts.Name = Q->text(2);
+        F.Facts.File = Q->text(3);
+        F.Facts.Line = Q->integer(4);
+        F.Facts.IsStatic = Q->integer(5);
+        Expected<json::Value> Body = json::parse(Q->text(6));
+        if (!Body)
+          return Body.takeError();
+        if (Error E = F.Facts.bodyFromJSON(*Body))
+          return std::move(E);
+        Index[F.Id] = Out.size();
+        Out.push_back(std::move(F));
+        return Error::success();
+      }))
+    return std::move(E);
+  if (Error E = L->forEachRow([&]() -> Error {
+        auto It = Index.find(L->integer(0));
+        if (It != Index.end())
+          Out[It->second].TUs.push_back(L->integer(1));
+        return Error::success();
+      }))
+    return std::move(E);
   // Bodies only failed or removed TUs had.
   llvm::erase_if(Out, [](const StoredFunction &F) { return F.TUs.empty(); });
   return Out;
@@ -369,20 +361,17 @@ Expected<std::vector<StoredFieldStore>> Store::loadFieldStores() {
   if (!Q)
     return Q.takeError();
   std::vector<StoredFieldStore> Out;
-  while (true) {
-    Expected<bool> Row = Q->step();
-    if (!Row)
-      return Row.takeError();
-    if (!*Row)
-      break;
-    StoredFieldStore S;
-    S.TU = Q->integer(0);
-    S.Store.Field = Q->text(1);
-    S.Store.Function = Q->text(2);
-    S.Store.File = Q->text(3);
-    S.Store.Line = Q->integer(4);
-    Out.push_back(std::move(S));
-  }
+  if (Error E = Q->forEachRow([&]() -> Error {
+        StoredFieldStore S;
+        S.TU = Q->integer(0);
+        S.Store.Field = Q->text(1);
+        S.Store.Function = Q->text(2);
+        S.Store.File = Q->text(3);
+        S.Store.Line = Q->integer(4);
+        Out.push_back(std::move(S));
+        return Error::success();
+      }))
+    return std::move(E);
   return Out;
 }
 
@@ -393,7 +382,8 @@ Error Store::clearGlobal() {
 }
 
 Error Store::setMeta(StringRef Key, StringRef Value) {
-  auto Q = Db->prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)");
+  auto Q =
+      Db->prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)");
   if (!Q)
     return Q.takeError();
   return Q->bind(1, Key).bind(2, Value).run();
@@ -423,7 +413,8 @@ static std::vector<std::string> splitTags(StringRef S) {
 }
 
 Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
-  auto Cls = Db->prepare("INSERT INTO lock_class(name, flavor) VALUES (?1, ?2)");
+  auto Cls =
+      Db->prepare("INSERT INTO lock_class(name, flavor) VALUES (?1, ?2)");
   auto Ed = Db->prepare(
       "INSERT INTO edge(id, held_id, held_mode, acquired_id, acquired_mode, "
       "tags, irq, function_id, held_line, hops, indirect, same_instance, "
@@ -532,46 +523,40 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs) {
   if (!Ed)
     return Ed.takeError();
   std::map<int64_t, size_t> Index;
-  while (true) {
-    Expected<bool> Row = Ed->step();
-    if (!Row)
-      return Row.takeError();
-    if (!*Row)
-      break;
-    Edge E;
-    E.Held = Ed->text(1);
-    E.HeldMode = modeFromName(Ed->text(2));
-    E.HeldFlavor = Ed->text(3);
-    E.Acquired = Ed->text(4);
-    E.AcquiredMode = modeFromName(Ed->text(5));
-    E.AcquiredFlavor = Ed->text(6);
-    E.AcquiredTags = splitTags(Ed->text(7));
-    E.HeldIrq = Ed->text(8);
-    E.FunctionId = Ed->integer(9);
-    E.Function = Ed->text(10);
-    E.File = Ed->text(11);
-    E.HeldLine = Ed->integer(12);
-    E.SameInstance = Ed->integer(13);
-    E.HeldTry = Ed->integer(14);
-    Index[Ed->integer(0)] = G.Edges.size();
-    G.Classes[E.Held] = E.HeldFlavor;
-    G.Classes[E.Acquired] = E.AcquiredFlavor;
-    G.Edges.push_back(std::move(E));
-  }
+  if (Error E = Ed->forEachRow([&]() -> Error {
+        Edge E;
+        E.Held = Ed->text(1);
+        E.HeldMode = modeFromName(Ed->text(2));
+        E.HeldFlavor = Ed->text(3);
+        E.Acquired = Ed->text(4);
+        E.AcquiredMode = modeFromName(Ed->text(5));
+        E.AcquiredFlavor = Ed->text(6);
+        E.AcquiredTags = splitTags(Ed->text(7));
+        E.HeldIrq = Ed->text(8);
+        E.FunctionId = Ed->integer(9);
+        E.Function = Ed->text(10);
+        E.File = Ed->text(11);
+        E.HeldLine = Ed->integer(12);
+        E.SameInstance = Ed->integer(13);
+        E.HeldTry = Ed->integer(14);
+        Index[Ed->integer(0)] = G.Edges.size();
+        G.Classes[E.Held] = E.HeldFlavor;
+        G.Classes[E.Acquired] = E.AcquiredFlavor;
+        G.Edges.push_back(std::move(E));
+        return Error::success();
+      }))
+    return std::move(E);
   auto Hp = Db->prepare("SELECT edge_id, function, file, line, via, api FROM "
                         "edge_hop ORDER BY edge_id, seq");
   if (!Hp)
     return Hp.takeError();
-  while (true) {
-    Expected<bool> Row = Hp->step();
-    if (!Row)
-      return Row.takeError();
-    if (!*Row)
-      break;
-    Hop H{Hp->text(1), Hp->text(2), unsigned(Hp->integer(3)), Hp->text(4),
-          Hp->text(5)};
-    G.Edges[Index[Hp->integer(0)]].Chain.push_back(std::move(H));
-  }
+  if (Error E = Hp->forEachRow([&]() -> Error {
+        Hop H{Hp->text(1), Hp->text(2), unsigned(Hp->integer(3)), Hp->text(4),
+              Hp->text(5)};
+        G.Edges[Index[Hp->integer(0)]].Chain.push_back(std::move(H));
+        return Error::success();
+      }))
+    return std::move(E);
   auto Fd = Db->prepare("SELECT id, kind, rule, rank, locks, message, "
                         "suppressed, suppression_reason FROM finding ORDER BY "
                         "rank DESC, id");
@@ -581,44 +566,41 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs) {
     return Fd.takeError();
   if (!FE)
     return FE.takeError();
-  while (true) {
-    Expected<bool> Row = Fd->step();
-    if (!Row)
-      return Row.takeError();
-    if (!*Row)
-      break;
-    Finding F;
-    F.Id = Fd->text(0);
-    std::string K = Fd->text(1);
-    for (FindingKind C : {FindingKind::Inversion, FindingKind::SelfDeadlock,
-                          FindingKind::ForbiddenNesting,
-                          FindingKind::OrderViolation})
-      if (K == kindName(C))
-        F.Kind = C;
-    F.Rule = Fd->text(2);
-    F.Rank = Fd->integer(3);
-    if (Expected<json::Value> L = json::parse(Fd->text(4))) {
-      if (const json::Array *A = L->getAsArray())
-        for (const json::Value &V : *A)
-          F.Locks.push_back(V.getAsString().value_or("").str());
-    } else {
-      return L.takeError();
-    }
-    F.Message = Fd->text(5);
-    F.Suppressed = Fd->integer(6);
-    F.SuppressionReason = Fd->text(7);
-    FE->bind(1, F.Id);
-    while (true) {
-      Expected<bool> R = FE->step();
-      if (!R)
-        return R.takeError();
-      if (!*R)
-        break;
-      F.Edges.push_back(Index[FE->integer(0)]);
-    }
-    FE->reset();
-    Fs.push_back(std::move(F));
-  }
+  if (Error E = Fd->forEachRow([&]() -> Error {
+        Finding F;
+        F.Id = Fd->text(0);
+        std::string K = Fd->text(1);
+        for (FindingKind C :
+             {FindingKind::Inversion, FindingKind::SelfDeadlock,
+              FindingKind::ForbiddenNesting, FindingKind::OrderViolation})
+          if (K == kindName(C))
+            F.Kind = C;
+        F.Rule = Fd->text(2);
+        F.Rank = Fd->integer(3);
+        if (Expected<json::Value> L = json::parse(Fd->text(4))) {
+          if (const json::Array *A = L->getAsArray())
+            for (const json::Value &V : *A)
+              F.Locks.push_back(V.getAsString().value_or("").str());
+        } else {
+          return L.takeError();
+        }
+        F.Message = Fd->text(5);
+        F.Suppressed = Fd->integer(6);
+        F.SuppressionReason = Fd->text(7);
+        FE->bind(1, F.Id);
+        while (true) {
+          Expected<bool> R = FE->step();
+          if (!R)
+            return R.takeError();
+          if (!*R)
+            break;
+          F.Edges.push_back(Index[FE->integer(0)]);
+        }
+        FE->reset();
+        Fs.push_back(std::move(F));
+        return Error::success();
+      }))
+    return std::move(E);
   return Error::success();
 }
 
