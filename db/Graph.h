@@ -64,6 +64,9 @@ struct GraphStats {
   unsigned LockEvents = 0;
   /// Summaries that reached their size limit and dropped acquisitions.
   unsigned TruncatedSummaries = 0;
+  /// Acquisitions not passed on because their chain had more than two
+  /// calls through function-pointer fields.
+  unsigned CutIndirect = 0;
 };
 
 struct LockGraph {

@@ -122,6 +122,8 @@ struct AcqEntry {
   int LinkIdx = -1;
   StringRef Via;
   unsigned Depth = 1;
+  /// Calls through function-pointer fields on the way down.
+  unsigned Indirect = 0;
   /// Caller's locks released on every path before this acquisition
   /// (wait_task_zombie() drops tasklist_lock before release_task()): no
   /// edge from them.
@@ -144,6 +146,11 @@ struct TryRet {
 constexpr size_t MaxAcquisitions = 2048;
 /// Most callers' locks an acquisition remembers as dropped before it.
 constexpr size_t MaxDropped = 4;
+/// Acquisitions reached through more calls through function-pointer
+/// fields than this are not passed on to callers: every ops-table call
+/// fans out to all implementations, and chains of three or more make the
+/// kernel's lock graph nearly complete (docs/design.md).
+constexpr unsigned MaxIndirect = 2;
 
 struct Summary {
   bool Truncated = false;
@@ -649,7 +656,7 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
   }
   if (suppressed(S, L))
     return;
-  AcqEntry A{L, E.Line, -1, -1, StringRef(), 1, droppedPrefix(S)};
+  AcqEntry A{L, E.Line, -1, -1, StringRef(), 1, 0, droppedPrefix(S)};
   if (Record) {
     if (!L.Try)
       addAcq(Fn, A, Changed);
@@ -684,7 +691,14 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
       LockInfo L = instantiate(CA.L, E.Args);
       if (!L.Lock.valid() || suppressed(S, L))
         continue;
-      AcqEntry A{L, E.Line, G, int(K), Via, CA.Depth + 1, droppedPrefix(S)};
+      unsigned Indirect = CA.Indirect + (Via.empty() ? 0 : 1);
+      if (Indirect > MaxIndirect) {
+        if (Record)
+          ++Stats.CutIndirect;
+        continue;
+      }
+      AcqEntry A{L, E.Line, G, int(K), Via, CA.Depth + 1, Indirect,
+                 droppedPrefix(S)};
       // What the callee dropped is this function's lock when it holds it
       // here (then it matters only for edges made here), else a lock of
       // this function's callers, which the summary passes on.

@@ -246,6 +246,32 @@ TEST(Link, IndirectCallThroughOpsTableAcrossTUs) {
   EXPECT_EQ(chain(*E), "caller:20 > impl:19 via ops.run");
 }
 
+TEST(Link, ChainsThroughMoreThanTwoOpsCallsAreCut) {
+  Result R = link({"struct ops { void (*f)(struct foo *); };\n"
+                   "extern const struct ops *o1, *o2, *o3;\n"
+                   "static void leaf(struct foo *x) { spin_lock(&x->s); }\n"
+                   "static void l3(struct foo *x) { mutex_lock(&x->b); o3->f(x); }\n"
+                   "static void l2(struct foo *x) { o2->f(x); }\n"
+                   "const struct ops t3 = { .f = leaf };\n"
+                   "struct ops2 { void (*g)(struct foo *); };\n"
+                   "struct ops3 { void (*h)(struct foo *); };\n"
+                   "extern const struct ops2 *p2; extern const struct ops3 *p3;\n"
+                   "static void m2(struct foo *x) { p3->h(x); }\n"
+                   "static void m1(struct foo *x) { p2->g(x); }\n"
+                   "const struct ops2 t2 = { .g = m2 };\n"
+                   "const struct ops3 t4 = { .h = l3 };\n"
+                   "void top(struct foo *x, const struct ops *o) {\n"
+                   "  mutex_lock(&x->a);\n"
+                   "  m1(x);\n"
+                   "}\n"});
+  // top -> m1 -[ops2.g]-> m2 -[ops3.h]-> l3: foo.b is two ops calls deep;
+  // l3 -[ops.f]-> leaf: foo.s would be the third.
+  EXPECT_NE(find(R.G, "foo.a", "foo.b"), nullptr);
+  EXPECT_NE(find(R.G, "foo.b", "foo.s"), nullptr) << "one ops call from l3";
+  EXPECT_EQ(find(R.G, "foo.a", "foo.s"), nullptr);
+  EXPECT_GE(R.G.Stats.CutIndirect, 1u);
+}
+
 TEST(Link, RecursionReachesFixpoint) {
   Result R = link({"void h(struct foo *x, int n);\n"                        // 17
                    "void g(struct foo *x, int n) { if (n) h(x, n - 1); }\n" // 18
