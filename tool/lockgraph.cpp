@@ -209,11 +209,17 @@ int summarizeAndReport(Expected<ScanResult> R) {
       R->Info.FailedTUs, R->Functions, R->Stats.Calls, R->Stats.IndirectCalls,
       R->Stats.UnresolvedIndirectCalls, R->Stats.UnresolvedLocks, R->Classes,
       R->Edges, R->Findings, R->ExtractSeconds, R->GlobalSeconds,
-      R->Stats.TruncatedSummaries
-          ? formatv("; {0} summaries truncated at 2048 acquisitions",
-                    R->Stats.TruncatedSummaries)
-                .str()
-          : std::string());
+      (R->Stats.TruncatedSummaries
+           ? formatv("; {0} summaries truncated at 2048 acquisitions",
+                     R->Stats.TruncatedSummaries)
+                 .str()
+           : std::string()) +
+          (R->Stats.CutIndirect
+               ? formatv("; {0} acquisitions not passed on past two ops-table "
+                         "calls",
+                         R->Stats.CutIndirect)
+                     .str()
+               : std::string()));
   Expected<Loaded> L = loadDb(DbPath);
   if (!L)
     return error(L.takeError());
