@@ -1179,3 +1179,14 @@ TEST(RulesShipped, DowngradeWriteIsOpaque) {
   EXPECT_EQ(R->api("downgrade_write"), nullptr);
 }
 } // namespace
+
+namespace {
+TEST(RulesShipped, SeqcountMembersAreLockInternals) {
+  llvm::Expected<lockgraph::rules::RuleSet> R =
+      lockgraph::rules::loadRules({lockgraph::rules::defaultRulesDir()});
+  ASSERT_TRUE(bool(R)) << llvm::toString(R.takeError());
+  EXPECT_TRUE(R->LockTypes.count("seqcount"));
+  EXPECT_TRUE(R->LockTypes.count("seqcount_spinlock"));
+  EXPECT_TRUE(R->LockTypes.count("lockdep_map"));
+}
+} // namespace
