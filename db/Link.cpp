@@ -267,7 +267,6 @@ private:
     int Fn;
     HeldEntry H;
     AcqEntry A;
-    int AcqFn; // function whose summary holds A (for chain rebuild)
   };
   std::map<std::string, Witness> Edges;
   std::map<std::string, std::string> ClassFlavor;
@@ -557,9 +556,9 @@ void Linker::emitEdge(int Fn, const HeldEntry &H, const AcqEntry &A,
   };
   auto It = Edges.find(K);
   if (It == Edges.end())
-    Edges.emplace(K, Witness{WitnessFn, H, A, WitnessFn});
+    Edges.emplace(K, Witness{WitnessFn, H, A});
   else if (Better(It->second))
-    It->second = Witness{WitnessFn, H, A, WitnessFn};
+    It->second = Witness{WitnessFn, H, A};
   ClassFlavor.try_emplace(fullName(H.L), HF.str());
   ClassFlavor.try_emplace(fullName(A.L), AF.str());
 }

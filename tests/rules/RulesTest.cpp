@@ -1114,44 +1114,35 @@ TEST(Names, RoundTrip) {
 } // namespace
 
 namespace {
-TEST(RulesShipped, RcuMapsAreIgnored) {
-  llvm::Expected<lockgraph::rules::RuleSet> R =
-      lockgraph::rules::loadRules({lockgraph::rules::defaultRulesDir()});
-  ASSERT_TRUE(bool(R)) << llvm::toString(R.takeError());
-  EXPECT_TRUE(R->Ignored.count("rcu_lock_map"));
-  EXPECT_TRUE(R->Ignored.count("rcu_sched_lock_map"));
-  EXPECT_FALSE(R->Ignored.count("mm_struct.mmap_lock"));
+TEST_F(ShippedRules, RcuMapsAreIgnored) {
+  EXPECT_TRUE(RS->Ignored.count("rcu_lock_map"));
+  EXPECT_TRUE(RS->Ignored.count("rcu_sched_lock_map"));
+  EXPECT_FALSE(RS->Ignored.count("mm_struct.mmap_lock"));
 }
 } // namespace
 
 namespace {
-TEST(RulesShipped, KillableVariantsAreBlockingConditionalLocks) {
-  llvm::Expected<lockgraph::rules::RuleSet> R =
-      lockgraph::rules::loadRules({lockgraph::rules::defaultRulesDir()});
-  ASSERT_TRUE(bool(R)) << llvm::toString(R.takeError());
-  const lockgraph::rules::Api *K = R->api("down_write_killable");
+TEST_F(ShippedRules, KillableVariantsAreBlockingConditionalLocks) {
+  const lockgraph::rules::Api *K = RS->api("down_write_killable");
   ASSERT_NE(K, nullptr);
   EXPECT_EQ(K->Act, lockgraph::rules::Action::Try);
   EXPECT_TRUE(K->Blocking);
   EXPECT_FALSE(K->SuccessNonzero);
-  ASSERT_NE(R->api("mutex_lock_interruptible"), nullptr);
-  EXPECT_TRUE(R->api("mutex_lock_interruptible")->Blocking);
-  EXPECT_FALSE(R->api("mutex_trylock")->Blocking);
+  ASSERT_NE(RS->api("mutex_lock_interruptible"), nullptr);
+  EXPECT_TRUE(RS->api("mutex_lock_interruptible")->Blocking);
+  EXPECT_FALSE(RS->api("mutex_trylock")->Blocking);
 }
 } // namespace
 
 namespace {
-TEST(RulesShipped, AllocationTouchesFsReclaimOnlyWithReclaimFlags) {
-  llvm::Expected<lockgraph::rules::RuleSet> R =
-      lockgraph::rules::loadRules({lockgraph::rules::defaultRulesDir()});
-  ASSERT_TRUE(bool(R)) << llvm::toString(R.takeError());
-  const lockgraph::rules::Api *K = R->api("kmem_cache_alloc_noprof");
+TEST_F(ShippedRules, AllocationTouchesFsReclaimOnlyWithReclaimFlags) {
+  const lockgraph::rules::Api *K = RS->api("kmem_cache_alloc_noprof");
   ASSERT_NE(K, nullptr);
   EXPECT_EQ(K->Act, lockgraph::rules::Action::Touch);
   EXPECT_EQ(K->Lock, "fs_reclaim");
   EXPECT_EQ(K->IfArg, 1);
   EXPECT_EQ(K->IfMask, 0x480u);
-  EXPECT_EQ(R->api("vmalloc_noprof")->IfArg, -1);
+  EXPECT_EQ(RS->api("vmalloc_noprof")->IfArg, -1);
 }
 
 TEST(RulesFilesCond, IfArgAndIfMaskGoTogether) {
@@ -1171,22 +1162,16 @@ TEST(RulesFilesCond, IfArgAndIfMaskGoTogether) {
 } // namespace
 
 namespace {
-TEST(RulesShipped, DowngradeWriteIsOpaque) {
-  llvm::Expected<lockgraph::rules::RuleSet> R =
-      lockgraph::rules::loadRules({lockgraph::rules::defaultRulesDir()});
-  ASSERT_TRUE(bool(R)) << llvm::toString(R.takeError());
-  EXPECT_TRUE(R->Opaque.count("downgrade_write"));
-  EXPECT_EQ(R->api("downgrade_write"), nullptr);
+TEST_F(ShippedRules, DowngradeWriteIsOpaque) {
+  EXPECT_TRUE(RS->Opaque.count("downgrade_write"));
+  EXPECT_EQ(RS->api("downgrade_write"), nullptr);
 }
 } // namespace
 
 namespace {
-TEST(RulesShipped, SeqcountMembersAreLockInternals) {
-  llvm::Expected<lockgraph::rules::RuleSet> R =
-      lockgraph::rules::loadRules({lockgraph::rules::defaultRulesDir()});
-  ASSERT_TRUE(bool(R)) << llvm::toString(R.takeError());
-  EXPECT_TRUE(R->LockTypes.count("seqcount"));
-  EXPECT_TRUE(R->LockTypes.count("seqcount_spinlock"));
-  EXPECT_TRUE(R->LockTypes.count("lockdep_map"));
+TEST_F(ShippedRules, SeqcountMembersAreLockInternals) {
+  EXPECT_TRUE(RS->LockTypes.count("seqcount"));
+  EXPECT_TRUE(RS->LockTypes.count("seqcount_spinlock"));
+  EXPECT_TRUE(RS->LockTypes.count("lockdep_map"));
 }
 } // namespace
