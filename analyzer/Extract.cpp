@@ -1,8 +1,11 @@
 //===- Extract.cpp - One translation unit to TUFacts ----------------------===//
 //
-// Walks the whole TU once. Function definitions are lowered when they can
-// matter: every externally visible one, and static ones only when the TU
-// uses them (a header's unused static inline functions cost nothing).
+// Walks the whole TU once, then lowers the function definitions that can
+// matter: every used one in the main file, every externally visible one, every
+// function stored into a function-pointer field, and the static functions
+// (mostly headers' static inlines) these reach by direct calls. A kernel TU
+// defines thousands of header inlines that only other unused inlines refer
+// to; they are never lowered.
 // Designated initializers and assignments of functions to function-pointer
 // fields become FieldStores, the facts that resolve `f_op->mmap(...)`.
 //
@@ -14,6 +17,8 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
 
@@ -36,11 +41,40 @@ public:
     if (!FD->doesThisDeclarationHaveABody() || FD->isDependentContext() ||
         FD->isInvalidDecl())
       return true;
-    if (!FD->isExternallyVisible() && !FD->isUsed() && !FD->isReferenced())
-      return true;
-    if (std::optional<FunctionFacts> F = lowerFunction(FD, Ctx, Names))
-      Out.Functions.push_back(std::move(*F));
+    if (FD->isExternallyVisible())
+      Roots.push_back(FD);
+    else if (!FD->isUsed() && !FD->isReferenced())
+      return true; // dead
+    else if (Ctx.getSourceManager().isInMainFile(FD->getLocation()))
+      Roots.push_back(FD);
+    else
+      Statics.try_emplace(functionKey(FD, Names), FD);
     return true;
+  }
+
+  /// Lowers the roots and the static functions they reach.
+  void lowerReachable() {
+    std::vector<const FunctionDecl *> Work(Roots.rbegin(), Roots.rend());
+    for (const FieldStore &S : Out.Stores)
+      reach(S.Function, Work);
+    DenseSet<const FunctionDecl *> Done;
+    while (!Work.empty()) {
+      const FunctionDecl *FD = Work.back();
+      Work.pop_back();
+      if (!Done.insert(FD).second)
+        continue;
+      std::optional<FunctionFacts> F = lowerFunction(FD, Ctx, Names);
+      if (!F)
+        continue;
+      for (const Block &B : F->Blocks)
+        for (const CallEvent &E : B.Events)
+          if (!E.Callee.empty())
+            reach(E.Callee, Work);
+      Out.Functions.push_back(std::move(*F));
+    }
+    llvm::sort(Out.Functions, [](const FunctionFacts &A, const FunctionFacts &B) {
+      return std::tie(A.File, A.Line, A.Key) < std::tie(B.File, B.Line, B.Key);
+    });
   }
 
   bool VisitInitListExpr(InitListExpr *ILE) {
@@ -74,6 +108,14 @@ public:
   }
 
 private:
+  void reach(StringRef Key, std::vector<const FunctionDecl *> &Work) {
+    auto It = Statics.find(Key);
+    if (It != Statics.end()) {
+      Work.push_back(It->second);
+      Statics.erase(It);
+    }
+  }
+
   void store(const FieldDecl *F, const Expr *Init, SourceLocation Loc) {
     if (!Init || !F->getType()->isFunctionPointerType())
       return;
@@ -98,6 +140,10 @@ private:
   const FileNamer &Names;
   TUFacts &Out;
   StringSet<> Seen;
+  /// Definitions lowered unconditionally, in source order.
+  std::vector<const FunctionDecl *> Roots;
+  /// Other static definitions by key, lowered when reached.
+  StringMap<const FunctionDecl *> Statics;
 };
 
 class FactsConsumer : public ASTConsumer {
@@ -112,6 +158,7 @@ public:
       Out.MainFile = Names.relative(Main->getName());
     FactsVisitor V(Ctx, Names, Out);
     V.TraverseDecl(Ctx.getTranslationUnitDecl());
+    V.lowerReachable();
     // Absolute names: the scan hashes these files from another directory.
     for (auto It = SM.fileinfo_begin(), End = SM.fileinfo_end(); It != End;
          ++It) {
@@ -137,13 +184,15 @@ ExtractAction::CreateASTConsumer(CompilerInstance &CI, StringRef File) {
 
 Expected<TUFacts> extractFromCode(StringRef Code, StringRef FileName,
                                   const std::vector<std::string> &Args,
-                                  StringRef Root) {
+                                  StringRef Root,
+                                  const tooling::FileContentMappings &Headers) {
   TUFacts Out;
   std::vector<std::string> All = Args;
   All.push_back("-fsyntax-only");
   if (!tooling::runToolOnCodeWithArgs(
           std::make_unique<ExtractAction>(Root.str(), Out), Code, All,
-          FileName))
+          FileName, "lockgraph-test",
+          std::make_shared<PCHContainerOperations>(), Headers))
     return createStringError(inconvertibleErrorCode(),
                              "%s: does not compile", FileName.str().c_str());
   return Out;

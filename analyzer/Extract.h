@@ -11,6 +11,7 @@
 
 #include "db/Facts.h"
 #include "clang/Frontend/FrontendAction.h"
+#include "clang/Tooling/Tooling.h"
 #include <memory>
 #include <string>
 
@@ -36,7 +37,8 @@ private:
 llvm::Expected<TUFacts> extractFromCode(llvm::StringRef Code,
                                         llvm::StringRef FileName,
                                         const std::vector<std::string> &Args,
-                                        llvm::StringRef Root = "");
+                                        llvm::StringRef Root = "",
+                                        const clang::tooling::FileContentMappings &Headers = {});
 
 } // namespace lockgraph
 

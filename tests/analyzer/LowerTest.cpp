@@ -155,6 +155,33 @@ TEST(Lower, UnusedStaticFunctionsAreSkipped) {
   EXPECT_NE(find(T, "used"), nullptr);
 }
 
+TEST(Lower, HeaderInlinesAreLoweredOnlyWhenReached) {
+  // A kernel header defines thousands of static inlines that only other
+  // unused inlines refer to: only those reached from the TU's own functions
+  // (or stored into an ops table) are lowered.
+  const char *Header = "struct lk { int x; };\n"
+                       "void spin_lock(struct lk *l);\n"
+                       "static inline void leaf(struct lk *l) { spin_lock(l); }\n"
+                       "static inline void reached(struct lk *l) { leaf(l); }\n"
+                       "static inline void orphan_leaf(struct lk *l) { spin_lock(l); }\n"
+                       "static inline void orphan(struct lk *l) { orphan_leaf(l); }\n"
+                       "static inline int stored(int x) { return x; }\n";
+  llvm::Expected<TUFacts> T = extractFromCode(
+      "#include \"h.h\"\n"
+      "struct ops { int (*op)(int); };\n"
+      "const struct ops my_ops = { .op = stored };\n"
+      "void entry(struct lk *l) { reached(l); }\n",
+      "t.c", {"-xc"}, "", {{"h.h", Header}});
+  ASSERT_TRUE(bool(T)) << llvm::toString(T.takeError());
+  EXPECT_NE(find(*T, "entry"), nullptr);
+  EXPECT_NE(find(*T, "reached"), nullptr);
+  EXPECT_NE(find(*T, "leaf"), nullptr) << "reached through reached()";
+  EXPECT_NE(find(*T, "stored"), nullptr) << "stored into ops.op";
+  EXPECT_EQ(find(*T, "orphan"), nullptr);
+  EXPECT_EQ(find(*T, "orphan_leaf"), nullptr)
+      << "referenced, but only by an unreached inline";
+}
+
 TEST(Lower, OpsTablesAndIndirectCalls) {
   TUFacts T = extract("struct file_operations { int (*mmap)(int); };\n"
                       "struct file { const struct file_operations *f_op; };\n"
