@@ -18,6 +18,7 @@
 #include "db/Store.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Basic/Version.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
@@ -268,6 +269,14 @@ loadCompDb(const ScanOptions &Opts, std::string &Dir) {
 
 std::string commandText(const tooling::CompileCommand &C) {
   return C.Directory + "\n" + join(C.CommandLine, " ");
+}
+
+/// Facts depend on the code that extracted them and on the Clang that
+/// parsed: both are part of every TU's hash, so an upgrade of either
+/// re-extracts, while a change to the global step or the rules does not.
+std::string extractorId() {
+  return "lockgraph-extractor=" LOCKGRAPH_EXTRACTOR_DIGEST "\n" +
+         clang::getClangFullVersion();
 }
 
 /// Global step on an open store: link, find, write.
@@ -578,9 +587,7 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
     Previous[T.File] = std::move(T);
 
   FileHashes Hashes;
-  // Facts depend on the lockgraph that extracted them: its own content is
-  // part of every TU's hash, so an upgrade re-extracts.
-  std::string Tool = "lockgraph=" + utohexstr(Hashes.get(Opts.WorkerBinary).value_or(0));
+  std::string Tool = extractorId();
   struct Job {
     std::string File;
     tooling::CompileCommand Command;
@@ -727,7 +734,8 @@ Expected<ScanResult> mergeShards(StringRef ShardDir, StringRef DbPath,
         return fail("malformed shard " + P + ": " + toString(T.takeError()));
       Facts = std::move(*T);
       Rec.Inputs = Facts.Inputs;
-      Rec.Hash = Hashes.tuHash(Rec.Command, Rec.Inputs).value_or("");
+      Rec.Hash = Hashes.tuHash(extractorId() + "\n" + Rec.Command, Rec.Inputs)
+                     .value_or("");
     }
     if (Expected<int64_t> Id = Db.store().putTU(Rec, Rec.Ok ? &Facts : nullptr);
         !Id)
