@@ -13,8 +13,11 @@
 // a lock acquired as recursive reader on the way in and held as a reader on
 // the way out breaks the cycle.
 //
-// Ranks start at 100 and lose points for long chains, indirect hops and
-// read-side participation; a self-deadlock on the very same expression
+// A self-deadlock needs the lock held on every path to its re-acquisition.
+//
+// Ranks start at 100 and lose points for long chains, indirect hops,
+// read-side participation and locks held on some paths only; a
+// self-deadlock on the very same expression
 // gains. Ids hash the kind, the rule and the classes only, so they survive
 // line changes and unrelated edits.
 //
@@ -89,6 +92,8 @@ static int rankOf(ArrayRef<size_t> Edges, const LockGraph &G) {
     Rank -= 5 * int(E.indirectHops());
     if (E.HeldMode != rules::Mode::Exclusive ||
         E.AcquiredMode != rules::Mode::Exclusive)
+      Rank -= 5;
+    if (!E.HeldMust)
       Rank -= 5;
   }
   return std::max(Rank, 0);
@@ -240,6 +245,11 @@ std::vector<Finding> findSelfDeadlocks(const LockGraph &G) {
   for (size_t I = 0; I < G.Edges.size(); ++I) {
     const Edge &E = G.Edges[I];
     if (E.Held != E.Acquired || !isLockFlavor(E.HeldFlavor))
+      continue;
+    // Held on some paths only: a loop that unlocks on one branch, or
+    // locking guarded by a flag (`if (!locked) lock(l); ... lock(l)`). The
+    // paths that would deadlock are nearly always infeasible.
+    if (!E.HeldMust)
       continue;
     if (E.AcquiredMode == rules::Mode::RecursiveRead &&
         E.HeldMode != rules::Mode::Exclusive)

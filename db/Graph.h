@@ -43,6 +43,9 @@ struct Edge {
   std::vector<std::string> AcquiredTags;
   /// The held lock was taken with a trylock.
   bool HeldTry = false;
+  /// The held lock is held on every path to the acquisition in Function,
+  /// not only on some (`if (x) lock(a); ... lock(b);`).
+  bool HeldMust = true;
   /// Interrupt state the held lock's acquisition set.
   std::string HeldIrq = "none";
   int64_t FunctionId = 0;

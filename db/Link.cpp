@@ -29,8 +29,9 @@
 // 4. Edges. Every acquisition (direct, or from a callee summary) made while
 //    some lock is held yields an edge held -> acquired, unless the
 //    acquisition is a trylock or either side is a context (pagefault
-//    disabled). Per (held, acquired, modes, tags) the shortest witness is
-//    kept; ties go to the smaller file and line, so output is deterministic.
+//    disabled). Per (held, acquired, modes, tags) one witness is kept: held on
+//    every path beats held on some paths, then the shortest; ties go to
+//    the smaller file and line, so output is deterministic.
 //
 //===----------------------------------------------------------------------===//
 
@@ -551,8 +552,11 @@ void Linker::emitEdge(int Fn, const HeldEntry &H, const AcqEntry &A,
   const StoredFunction &W = *Functions[WitnessFn].S;
   auto Better = [&](const Witness &Old) {
     const StoredFunction &O = *Functions[Old.Fn].S;
-    return std::make_tuple(A.Depth, W.Facts.File, A.Line, H.Line) <
-           std::make_tuple(Old.A.Depth, O.Facts.File, Old.A.Line, Old.H.Line);
+    // A witness where the held lock is held on every path beats one where
+    // it is held on some only.
+    return std::make_tuple(!H.Must, A.Depth, W.Facts.File, A.Line, H.Line) <
+           std::make_tuple(!Old.H.Must, Old.A.Depth, O.Facts.File, Old.A.Line,
+                           Old.H.Line);
   };
   auto It = Edges.find(K);
   if (It == Edges.end())
@@ -1044,6 +1048,7 @@ LockGraph Linker::run() {
     if (W.A.L.Api)
       E.AcquiredTags = W.A.L.Api->Tags;
     E.HeldTry = W.H.L.Try;
+    E.HeldMust = W.H.Must;
     static const char *const IrqNames[] = {"none", "disable", "save", "bh"};
     E.HeldIrq = IrqNames[unsigned(W.H.L.Irq)];
     E.FunctionId = F.Id;

@@ -205,6 +205,7 @@ json::Value edgeToJSON(const Edge &E) {
                       {"acquired", E.Acquired},
                       {"acquired_mode", modeLabel(E.AcquiredMode)},
                       {"trylock", E.HeldTry},
+                      {"held_on_every_path", E.HeldMust},
                       {"irq", E.HeldIrq},
                       {"function", E.Function},
                       {"file", E.File},

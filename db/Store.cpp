@@ -81,7 +81,8 @@ CREATE TABLE edge(
   held_line INTEGER NOT NULL,
   hops INTEGER NOT NULL,
   indirect INTEGER NOT NULL,
-  same_instance INTEGER NOT NULL
+  same_instance INTEGER NOT NULL,
+  held_must INTEGER NOT NULL
 ) STRICT;
 CREATE TABLE edge_hop(
   edge_id INTEGER NOT NULL REFERENCES edge(id) ON DELETE CASCADE,
@@ -418,8 +419,8 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
   auto Ed = Db->prepare(
       "INSERT INTO edge(id, held_id, held_mode, acquired_id, acquired_mode, "
       "tags, irq, function_id, held_line, hops, indirect, same_instance, "
-      "held_try) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-      "?13)");
+      "held_try, held_must) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+      "?11, ?12, ?13, ?14)");
   auto Hp = Db->prepare("INSERT INTO edge_hop(edge_id, seq, function, file, "
                         "line, via, api) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   auto Fd = Db->prepare("INSERT INTO finding(id, kind, rule, rank, locks, "
@@ -462,7 +463,8 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
         .bind(10, int64_t(E.Chain.size()))
         .bind(11, int64_t(E.indirectHops()))
         .bind(12, int64_t(E.SameInstance))
-        .bind(13, int64_t(E.HeldTry));
+        .bind(13, int64_t(E.HeldTry))
+        .bind(14, int64_t(E.HeldMust));
     if (Error Err = Ed->run())
       return Err;
     for (size_t S = 0; S < E.Chain.size(); ++S) {
@@ -516,7 +518,7 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs) {
   auto Ed = Db->prepare(
       "SELECT e.id, h.name, e.held_mode, h.flavor, a.name, e.acquired_mode, "
       "a.flavor, e.tags, e.irq, e.function_id, f.name, f.file, e.held_line, "
-      "e.same_instance, e.held_try FROM edge e JOIN lock_class h ON "
+      "e.same_instance, e.held_try, e.held_must FROM edge e JOIN lock_class h ON "
       "h.id = e.held_id "
       "JOIN lock_class a ON a.id = e.acquired_id JOIN function f ON "
       "f.id = e.function_id ORDER BY e.id");
@@ -539,6 +541,7 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs) {
         E.HeldLine = Ed->integer(12);
         E.SameInstance = Ed->integer(13);
         E.HeldTry = Ed->integer(14);
+        E.HeldMust = Ed->integer(15);
         Index[Ed->integer(0)] = G.Edges.size();
         G.Classes[E.Held] = E.HeldFlavor;
         G.Classes[E.Acquired] = E.AcquiredFlavor;

@@ -20,7 +20,7 @@
 namespace lockgraph {
 
 /// The schema version this build reads and writes (PRAGMA user_version).
-constexpr int SchemaVersion = 1;
+constexpr int SchemaVersion = 2;
 
 /// A function definition as stored, with its parsed body and every TU
 /// that has this very definition (a header's static inline function is

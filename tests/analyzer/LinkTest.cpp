@@ -444,4 +444,48 @@ TEST(Link, LoopReleasesBeforeNextIteration) {
   EXPECT_TRUE(R.G.Edges.empty());
 }
 
+TEST(Link, FlagGuardedRelockIsNoSelfDeadlockButItsEdgesStay) {
+  // __mm_populate(): `if (!locked) { locked = 1; mmap_read_lock(mm); }` in a
+  // loop whose body may drop the lock. The lock is held on some paths to
+  // the re-acquisition only, which is no self-deadlock; an edge from a lock
+  // held on some paths is kept, marked as such.
+  Result R = link({"int cond(void);\n"
+                   "void populate(struct foo *x, int n) {\n" // line 18
+                   "  int locked = 0;\n"
+                   "  for (int i = 0; i < n; i++) {\n"
+                   "    if (!locked) {\n"
+                   "      locked = 1;\n"
+                   "      mutex_lock(&x->a);\n" // 23
+                   "    }\n"
+                   "    if (cond()) {\n"
+                   "      mutex_unlock(&x->a);\n"
+                   "      locked = 0;\n"
+                   "    }\n"
+                   "    mutex_lock(&x->b);\n" // 29
+                   "    mutex_unlock(&x->b);\n"
+                   "  }\n"
+                   "  if (locked)\n"
+                   "    mutex_unlock(&x->a);\n"
+                   "}\n"
+                   "void twice(struct foo *x) {\n" // 35
+                   "  mutex_lock(&x->b);\n"
+                   "  mutex_lock(&x->b);\n"
+                   "}\n"});
+  const Edge *AA = find(R.G, "foo.a", "foo.a");
+  ASSERT_NE(AA, nullptr);
+  EXPECT_FALSE(AA->HeldMust);
+  const Edge *AB = find(R.G, "foo.a", "foo.b");
+  ASSERT_NE(AB, nullptr);
+  EXPECT_FALSE(AB->HeldMust) << "the loop's back edge arrives unlocked";
+  EXPECT_EQ(AB->HeldLine, 23u);
+  EXPECT_EQ(chain(*AB), "populate:29");
+  const Edge *BB = find(R.G, "foo.b", "foo.b");
+  ASSERT_NE(BB, nullptr);
+  EXPECT_TRUE(BB->HeldMust);
+  ASSERT_EQ(R.Fs.size(), 1u);
+  EXPECT_EQ(R.Fs[0].Kind, FindingKind::SelfDeadlock);
+  EXPECT_EQ(R.Fs[0].Locks, std::vector<std::string>{"foo.b"});
+  EXPECT_EQ(R.G.Edges[R.Fs[0].Edges[0]].Chain.back().Line, 37u);
+}
+
 } // namespace

@@ -107,6 +107,29 @@ TEST(SelfDeadlock, SameClassReacquired) {
   EXPECT_EQ(Fs[0].Kind, FindingKind::SelfDeadlock);
 }
 
+TEST(SelfDeadlock, NeedsTheLockHeldOnEveryPath) {
+  LockGraph G;
+  G.Edges = {edge("mm_struct.mmap_lock", "mm_struct.mmap_lock", Mode::Shared,
+                  Mode::Shared, 20),
+             edge("foo.lock", "foo.lock", Mode::Exclusive, Mode::Exclusive, 30)};
+  G.Edges[0].HeldMust = false; // __mm_populate's `if (!locked)` relock
+  std::vector<Finding> Fs = findSelfDeadlocks(G);
+  ASSERT_EQ(Fs.size(), 1u);
+  EXPECT_EQ(Fs[0].Locks, std::vector<std::string>{"foo.lock"});
+  EXPECT_EQ(G.Edges[Fs[0].Edges[0]].HeldLine, 30u);
+}
+
+TEST(Ranks, EdgeFromALockHeldOnSomePathsRanksLower) {
+  LockGraph G;
+  G.Edges = {edge("a", "b"), edge("b", "a"), edge("c", "d"), edge("d", "c")};
+  G.Edges[2].HeldMust = false;
+  std::vector<Finding> Fs = findInversions(G);
+  ASSERT_EQ(Fs.size(), 2u);
+  EXPECT_EQ(Fs[0].Locks, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(Fs[1].Locks, (std::vector<std::string>{"c", "d"}));
+  EXPECT_EQ(Fs[0].Rank - Fs[1].Rank, 5);
+}
+
 TEST(SelfDeadlock, RwsemReadReadIsRecursiveLockingButRwlockReadReadIsNot) {
   LockGraph G;
   G.Edges = {edge("a.sem", "a.sem", Mode::Shared, Mode::Shared),

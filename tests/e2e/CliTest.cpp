@@ -124,7 +124,7 @@ TEST(Cli, OtherSchemaVersionIsRefused) {
   int RC = run(bin() + " report --db " + D + "/old.db", Out);
   EXPECT_EQ(RC, 2);
   EXPECT_EQ(Out, "lockgraph: error: " + D + "/old.db: schema version 99, this "
-                 "lockgraph reads version 1; re-scan into a new database\n");
+                 "lockgraph reads version 2; re-scan into a new database\n");
   writeFile(D + "/text.db", "this is not a database at all, just some text\n");
   RC = run(bin() + " report --db " + D + "/text.db", Out);
   EXPECT_EQ(RC, 2);
