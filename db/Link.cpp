@@ -227,8 +227,11 @@ private:
   SubRef subOf(const ArgValue &A) const;
   LockRef instantiate(const LockRef &R, ArrayRef<ArgValue> Args);
   LockInfo instantiate(const LockInfo &L, ArrayRef<ArgValue> Args);
+  void keyTo(raw_ostream &OS, const LockRef &R) const;
+  void keyTo(raw_ostream &OS, const LockInfo &L) const;
   std::string key(const LockRef &R) const;
   std::string key(const LockInfo &L) const;
+  void fullNameTo(raw_ostream &OS, const LockInfo &L) const;
   std::string fullName(const LockInfo &L) const;
 
   // Dataflow.
@@ -269,7 +272,7 @@ private:
     HeldEntry H;
     AcqEntry A;
   };
-  std::map<std::string, Witness> Edges;
+  StringMap<Witness> Edges;
   std::map<std::string, std::string> ClassFlavor;
   GraphStats Stats;
   /// Locks released by the function being recorded that it may not hold.
@@ -453,28 +456,59 @@ LockInfo Linker::instantiate(const LockInfo &L, ArrayRef<ArgValue> Args) {
   return Out;
 }
 
-std::string Linker::key(const LockRef &R) const {
+// Keys are built on the stack: the summary and edge maps are probed once per
+// acquisition per call site, the global step's innermost loop.
+void Linker::keyTo(raw_ostream &OS, const LockRef &R) const {
   switch (R.K) {
   case LockRef::Class:
-    return R.Name.str();
+    OS << R.Name;
+    return;
   case LockRef::Param:
-    return "$" + std::to_string(R.Index);
+    OS << '$' << R.Index;
+    return;
   case LockRef::Unknown:
     break;
   }
-  return "?";
+  OS << '?';
+}
+
+void Linker::keyTo(raw_ostream &OS, const LockInfo &L) const {
+  keyTo(OS, L.Lock);
+  if (L.Sub.Param >= 0)
+    OS << "/$" << L.Sub.Param;
+  else if (L.Sub.Value)
+    OS << '/' << L.Sub.Value;
+  OS << (L.M == rules::Mode::Exclusive ? ":w"
+         : L.M == rules::Mode::Shared  ? ":r"
+                                       : ":rr");
+  if (L.CondParam >= 0)
+    OS << "?$" << L.CondParam;
+}
+
+std::string Linker::key(const LockRef &R) const {
+  std::string S;
+  raw_string_ostream OS(S);
+  keyTo(OS, R);
+  return S;
 }
 
 std::string Linker::key(const LockInfo &L) const {
-  std::string K = key(L.Lock);
-  if (L.Sub.Param >= 0)
-    K += "/$" + std::to_string(L.Sub.Param);
-  else if (L.Sub.Value)
-    K += "/" + std::to_string(L.Sub.Value);
-  K += L.M == rules::Mode::Exclusive ? ":w" : L.M == rules::Mode::Shared ? ":r" : ":rr";
-  if (L.CondParam >= 0)
-    K += "?$" + std::to_string(L.CondParam);
-  return K;
+  std::string S;
+  raw_string_ostream OS(S);
+  keyTo(OS, L);
+  return S;
+}
+
+/// Same lock, subclass, mode and condition: what key() tells apart.
+static bool sameKey(const LockInfo &A, const LockInfo &B) {
+  return A.Lock == B.Lock && A.Sub == B.Sub && A.M == B.M &&
+         A.CondParam == B.CondParam;
+}
+
+void Linker::fullNameTo(raw_ostream &OS, const LockInfo &L) const {
+  OS << L.Lock.Name;
+  if (L.Sub.Param < 0 && L.Sub.Value)
+    OS << '/' << L.Sub.Value;
 }
 
 std::string Linker::fullName(const LockInfo &L) const {
@@ -499,12 +533,14 @@ bool Linker::suppressed(const State &S, const LockInfo &L) const {
 
 void Linker::addAcq(int Fn, const AcqEntry &A, bool &Changed) {
   Summary &Sum = Functions[Fn].Sum;
-  std::string K = key(A.L);
+  SmallString<96> K;
+  raw_svector_ostream OS(K);
+  keyTo(OS, A.L);
   if (A.L.Try)
-    K += ":try";
+    OS << ":try";
   if (A.L.Api)
     for (const std::string &T : A.L.Api->Tags)
-      K += "#" + T;
+      OS << '#' << T;
   auto It = Sum.AcqIndex.find(K);
   if (It == Sum.AcqIndex.end()) {
     // Functions near the top of the kernel's call graph reach thousands of
@@ -537,18 +573,27 @@ void Linker::emitEdge(int Fn, const HeldEntry &H, const AcqEntry &A,
     return;
   if (H.L.Lock.K == LockRef::Param || A.L.Lock.K == LockRef::Param) {
     Summary &Sum = Functions[Fn].Sum;
-    std::string K = "E" + key(H.L) + ">" + key(A.L);
+    SmallString<96> K;
+    raw_svector_ostream OS(K);
+    OS << 'E';
+    keyTo(OS, H.L);
+    OS << '>';
+    keyTo(OS, A.L);
     if (Sum.Keys.insert(K).second) {
       Sum.PEdges.push_back({H, A, WitnessFn});
       Changed = true;
     }
     return;
   }
-  std::string K = fullName(H.L) + "|" + modeLabel(H.L.M) + "|" +
-                  fullName(A.L) + "|" + modeLabel(A.L.M);
+  SmallString<128> K;
+  raw_svector_ostream OS(K);
+  fullNameTo(OS, H.L);
+  OS << '|' << modeLabel(H.L.M) << '|';
+  fullNameTo(OS, A.L);
+  OS << '|' << modeLabel(A.L.M);
   if (A.L.Api)
     for (const std::string &T : A.L.Api->Tags)
-      K += "|" + T;
+      OS << '|' << T;
   const StoredFunction &W = *Functions[WitnessFn].S;
   auto Better = [&](const Witness &Old) {
     const StoredFunction &O = *Functions[Old.Fn].S;
@@ -559,12 +604,13 @@ void Linker::emitEdge(int Fn, const HeldEntry &H, const AcqEntry &A,
                            Old.H.Line);
   };
   auto It = Edges.find(K);
-  if (It == Edges.end())
-    Edges.emplace(K, Witness{WitnessFn, H, A});
-  else if (Better(It->second))
+  if (It == Edges.end()) {
+    Edges.try_emplace(K, Witness{WitnessFn, H, A});
+    ClassFlavor.try_emplace(fullName(H.L), HF.str());
+    ClassFlavor.try_emplace(fullName(A.L), AF.str());
+  } else if (Better(It->second)) {
     It->second = Witness{WitnessFn, H, A};
-  ClassFlavor.try_emplace(fullName(H.L), HF.str());
-  ClassFlavor.try_emplace(fullName(A.L), AF.str());
+  }
 }
 
 void Linker::hold(int Fn, State &S, const LockInfo &L, unsigned Line,
@@ -575,9 +621,8 @@ void Linker::hold(int Fn, State &S, const LockInfo &L, unsigned Line,
     S.Pend.push_back({Id, H, SuccessNonzero});
     return;
   }
-  std::string K = key(L);
   for (const HeldEntry &Old : S.Held)
-    if (key(Old.L) == K)
+    if (sameKey(Old.L, L))
       return;
   S.Held.push_back(H);
 }
@@ -689,7 +734,8 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
   for (int G : Targets) {
     const Summary &SG = Functions[G].Sum;
     SmallVector<LockRef, 2> Local;
-    for (unsigned K = 0; K < SG.Acqs.size(); ++K) {
+    // The fixpoint pass needs only the call's effect on the held set.
+    for (unsigned K = 0; Record && K < SG.Acqs.size(); ++K) {
       const AcqEntry &CA = SG.Acqs[K];
       LockInfo L = instantiate(CA.L, E.Args);
       if (!L.Lock.valid() || suppressed(S, L))
@@ -1034,7 +1080,13 @@ LockGraph Linker::run() {
   LockGraph G;
   G.Stats = Stats;
   G.Stats.Functions = Functions.size();
-  for (auto &[K, W] : Edges) {
+  // In key order, so that the output does not depend on hashing.
+  std::vector<const StringMapEntry<Witness> *> Sorted;
+  for (const auto &KV : Edges)
+    Sorted.push_back(&KV);
+  sort(Sorted, [](auto *A, auto *B) { return A->getKey() < B->getKey(); });
+  for (const StringMapEntry<Witness> *KV : Sorted) {
+    const Witness &W = KV->getValue();
     Edge E;
     const StoredFunction &F = *Functions[W.Fn].S;
     E.Held = fullName(W.H.L);
