@@ -1064,12 +1064,17 @@ LockGraph Linker::run() {
       if (!Changed || !Recursive)
         break;
     }
-    // Callers need the summaries, not the bodies.
+    // Callers need the summaries, not the bodies, nor the indexes that
+    // built the summaries.
     for (int Fn : C) {
       Function &F = Functions[Fn];
       std::vector<Block>().swap(Owned[F.S - Owned.data()].Facts.Blocks);
       decltype(F.Targets)().swap(F.Targets);
       decltype(F.Apis)().swap(F.Apis);
+      F.Tested = DenseSet<unsigned>();
+      F.Sum.AcqIndex = StringMap<unsigned>();
+      F.Sum.Keys = StringSet<>();
+      F.Sum.Acqs.shrink_to_fit();
     }
   }
   if (const char *Debug = getenv("LOCKGRAPH_DEBUG_SUMMARY"))
