@@ -119,8 +119,12 @@ struct HeldEntry {
 struct AcqEntry {
   LockInfo L;
   unsigned Line = 0;
-  int LinkFn = -1;
-  int LinkIdx = -1;
+  /// The witness node of this acquisition, once it is kept somewhere
+  /// (a summary, an edge); -1 until then.
+  int Node = -1;
+  /// The callee's node this acquisition came from; -1 for a lock API
+  /// called here.
+  int Parent = -1;
   StringRef Via;
   unsigned Depth = 1;
   /// Calls through function-pointer fields on the way down.
@@ -132,6 +136,17 @@ struct AcqEntry {
 };
 
 /// An edge with a parameter at one end, kept for the callers.
+/// One step of a witness chain. Nodes outlive the summaries they were
+/// made for: a summary is freed once all its callers are analysed, and the
+/// chains of the edges are rebuilt from nodes at the end.
+struct WitnessNode {
+  int Fn;
+  unsigned Line;
+  int Parent;
+  /// The field called through to reach Parent.
+  StringRef Via;
+};
+
 struct PEdge {
   HeldEntry H;
   AcqEntry A;
@@ -244,13 +259,15 @@ private:
             bool SuccessNonzero);
   void release(int Fn, State &S, const LockRef &R, bool Record, bool &Changed);
   bool suppressed(const State &S, const LockInfo &L) const;
-  void addAcq(int Fn, const AcqEntry &A, bool &Changed);
-  void emitEdge(int Fn, const HeldEntry &H, const AcqEntry &A, int WitnessFn,
+  void addAcq(int Fn, AcqEntry &A, bool &Changed);
+  void emitEdge(int Fn, const HeldEntry &H, AcqEntry &A, int WitnessFn,
                 bool Record, bool &Changed);
   static bool join(State &Into, const State &From);
 
   // Output.
-  std::vector<Hop> chain(int Fn, const AcqEntry &A) const;
+  std::vector<Hop> chain(const AcqEntry &A) const;
+  /// The witness node of A, an acquisition seen in Fn, made on first use.
+  int node(int Fn, AcqEntry &A);
   void dump(int Fn) const;
 
   const rules::RuleSet &Rules;
@@ -275,6 +292,7 @@ private:
   StringMap<Witness> Edges;
   std::map<std::string, std::string> ClassFlavor;
   GraphStats Stats;
+  std::vector<WitnessNode> Nodes;
   /// Locks released by the function being recorded that it may not hold.
   std::vector<LockRef> ReleaseCandidates;
 };
@@ -531,7 +549,7 @@ bool Linker::suppressed(const State &S, const LockInfo &L) const {
   return false;
 }
 
-void Linker::addAcq(int Fn, const AcqEntry &A, bool &Changed) {
+void Linker::addAcq(int Fn, AcqEntry &A, bool &Changed) {
   Summary &Sum = Functions[Fn].Sum;
   SmallString<96> K;
   raw_svector_ostream OS(K);
@@ -553,18 +571,20 @@ void Linker::addAcq(int Fn, const AcqEntry &A, bool &Changed) {
       return;
     }
     Sum.AcqIndex.try_emplace(K, Sum.Acqs.size());
+    node(Fn, A);
     Sum.Acqs.push_back(A);
     Changed = true;
     return;
   }
   AcqEntry &Old = Sum.Acqs[It->second];
   if (A.Depth < Old.Depth) {
+    node(Fn, A);
     Old = A;
     Changed = true;
   }
 }
 
-void Linker::emitEdge(int Fn, const HeldEntry &H, const AcqEntry &A,
+void Linker::emitEdge(int Fn, const HeldEntry &H, AcqEntry &A,
                       int WitnessFn, bool Record, bool &Changed) {
   if (!Record || A.L.Try || is_contained(A.DroppedBefore, H.L.Lock))
     return;
@@ -580,6 +600,7 @@ void Linker::emitEdge(int Fn, const HeldEntry &H, const AcqEntry &A,
     OS << '>';
     keyTo(OS, A.L);
     if (Sum.Keys.insert(K).second) {
+      node(WitnessFn, A);
       Sum.PEdges.push_back({H, A, WitnessFn});
       Changed = true;
     }
@@ -605,10 +626,12 @@ void Linker::emitEdge(int Fn, const HeldEntry &H, const AcqEntry &A,
   };
   auto It = Edges.find(K);
   if (It == Edges.end()) {
+    node(WitnessFn, A);
     Edges.try_emplace(K, Witness{WitnessFn, H, A});
     ClassFlavor.try_emplace(fullName(H.L), HF.str());
     ClassFlavor.try_emplace(fullName(A.L), AF.str());
   } else if (Better(It->second)) {
+    node(WitnessFn, A);
     It->second = Witness{WitnessFn, H, A};
   }
 }
@@ -746,7 +769,7 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
           ++Stats.CutIndirect;
         continue;
       }
-      AcqEntry A{L, E.Line, G, int(K), Via, CA.Depth + 1, Indirect,
+      AcqEntry A{L, E.Line, -1, CA.Node, Via, CA.Depth + 1, Indirect,
                  droppedPrefix(S)};
       // What the callee dropped is this function's lock when it holds it
       // here (then it matters only for edges made here), else a lock of
@@ -1007,25 +1030,29 @@ std::vector<std::vector<int>> Linker::sccs() const {
   return Out;
 }
 
-std::vector<Hop> Linker::chain(int Fn, const AcqEntry &A) const {
+std::vector<Hop> Linker::chain(const AcqEntry &A) const {
   std::vector<Hop> Out;
-  int F = Fn;
-  const AcqEntry *E = &A;
   StringRef Via;
-  for (unsigned Guard = 0; Guard < 256; ++Guard) {
-    const StoredFunction &S = *Functions[F].S;
-    Hop H{S.Facts.Name, S.Facts.File, E->Line, Via.str(), ""};
-    Out.push_back(std::move(H));
-    if (E->LinkFn < 0) {
-      if (E->L.Api)
-        Out.back().Api = E->L.Api->Function;
-      break;
-    }
-    Via = E->Via;
-    F = E->LinkFn;
-    E = &Functions[F].Sum.Acqs[E->LinkIdx];
+  for (int N = A.Node, Guard = 0; N >= 0 && Guard < 256; ++Guard) {
+    const WitnessNode &W = Nodes[N];
+    const StoredFunction &S = *Functions[W.Fn].S;
+    Out.push_back(Hop{S.Facts.Name, S.Facts.File, W.Line, Via.str(), ""});
+    Via = W.Via;
+    N = W.Parent;
   }
+  // The last hop calls the lock API of the acquisition, which every entry
+  // along the chain carries.
+  if (!Out.empty() && A.L.Api)
+    Out.back().Api = A.L.Api->Function;
   return Out;
+}
+
+int Linker::node(int Fn, AcqEntry &A) {
+  if (A.Node < 0) {
+    A.Node = Nodes.size();
+    Nodes.push_back(WitnessNode{Fn, A.Line, A.Parent, A.Via});
+  }
+  return A.Node;
 }
 
 /// LOCKGRAPH_DEBUG_SUMMARY=NAME prints the summaries of functions named
@@ -1050,7 +1077,32 @@ void Linker::dump(int Fn) const {
 
 LockGraph Linker::run() {
   collectNames();
-  for (const std::vector<int> &C : sccs()) {
+  std::vector<std::vector<int>> Components = sccs();
+  // A summary is read only by callers in later SCCs: once the last of them
+  // is analysed it is freed (its witness nodes stay).
+  int N = Functions.size();
+  std::vector<int> Comp(N);
+  for (int C = 0, E = Components.size(); C < E; ++C)
+    for (int Fn : Components[C])
+      Comp[Fn] = C;
+  std::vector<std::vector<int>> Callees(N);
+  std::vector<unsigned> Callers(N, 0);
+  for (int Fn = 0; Fn < N; ++Fn) {
+    for (const auto &BT : Functions[Fn].Targets)
+      for (const auto &T : BT)
+        for (int G : T)
+          if (Comp[G] != Comp[Fn])
+            Callees[Fn].push_back(G);
+    sort(Callees[Fn]);
+    Callees[Fn].erase(std::unique(Callees[Fn].begin(), Callees[Fn].end()),
+                      Callees[Fn].end());
+    for (int G : Callees[Fn])
+      ++Callers[G];
+  }
+  auto FreeSummary = [&](int Fn) { Functions[Fn].Sum = Summary(); };
+  const char *Debug = getenv("LOCKGRAPH_DEBUG_SUMMARY");
+
+  for (const std::vector<int> &C : Components) {
     bool Recursive = C.size() > 1;
     if (!Recursive)
       for (const auto &BT : Functions[C[0]].Targets)
@@ -1075,12 +1127,18 @@ LockGraph Linker::run() {
       F.Sum.AcqIndex = StringMap<unsigned>();
       F.Sum.Keys = StringSet<>();
       F.Sum.Acqs.shrink_to_fit();
+      if (Debug && F.S->Facts.Name == Debug)
+        dump(Fn);
+    }
+    for (int Fn : C) {
+      for (int G : Callees[Fn])
+        if (--Callers[G] == 0)
+          FreeSummary(G);
+      std::vector<int>().swap(Callees[Fn]);
+      if (Callers[Fn] == 0)
+        FreeSummary(Fn);
     }
   }
-  if (const char *Debug = getenv("LOCKGRAPH_DEBUG_SUMMARY"))
-    for (int I = 0, N = Functions.size(); I < N; ++I)
-      if (Functions[I].S->Facts.Name == Debug)
-        dump(I);
 
   LockGraph G;
   G.Stats = Stats;
@@ -1112,7 +1170,7 @@ LockGraph Linker::run() {
     E.Function = F.Facts.Name;
     E.File = F.Facts.File;
     E.HeldLine = W.H.Line;
-    E.Chain = chain(W.Fn, W.A);
+    E.Chain = chain(W.A);
     E.SameInstance = !W.H.L.Lock.Instance.empty() &&
                      W.H.L.Lock.Instance == W.A.L.Lock.Instance;
     G.Edges.push_back(std::move(E));
