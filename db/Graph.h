@@ -70,6 +70,10 @@ struct GraphStats {
   /// Acquisitions not passed on because their chain had more than two
   /// calls through function-pointer fields.
   unsigned CutIndirect = 0;
+  /// Call-graph SCCs too large for a fixpoint, analysed in two rounds
+  /// instead, and the size of the largest.
+  unsigned LargeSccs = 0;
+  unsigned LargestScc = 0;
 };
 
 struct LockGraph {

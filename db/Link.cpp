@@ -167,6 +167,9 @@ constexpr size_t MaxDropped = 4;
 /// fans out to all implementations, and chains of three or more make the
 /// kernel's lock graph nearly complete (docs/design.md).
 constexpr unsigned MaxIndirect = 2;
+/// SCCs larger than this get no fixpoint but LargeSccRounds passes.
+constexpr size_t MaxFixpointScc = 64;
+constexpr unsigned LargeSccRounds = 2;
 
 struct Summary {
   bool Truncated = false;
@@ -235,6 +238,8 @@ private:
   int lookup(int64_t TU, StringRef Key) const;
   void collectNames();
   std::vector<std::vector<int>> sccs() const;
+  std::vector<int> postOrder(const std::vector<int> &C,
+                             const std::vector<int> &Comp) const;
 
   // Locks.
   StringRef className(StringRef Raw);
@@ -971,6 +976,51 @@ void Linker::analyze(int Fn, bool &Changed) {
   }
 }
 
+/// The members of one SCC in depth-first post-order over the calls between
+/// them (callees before callers, but for the calls that close cycles),
+/// starting from members in index order.
+std::vector<int> Linker::postOrder(const std::vector<int> &C,
+                                   const std::vector<int> &Comp) const {
+  int Self = Comp[C.front()];
+  DenseMap<int, bool> Seen;
+  std::vector<int> Out;
+  auto Succs = [&](int Fn) {
+    std::vector<int> S;
+    for (const auto &BT : Functions[Fn].Targets)
+      for (const auto &T : BT)
+        for (int G : T)
+          if (Comp[G] == Self)
+            S.push_back(G);
+    sort(S);
+    S.erase(std::unique(S.begin(), S.end()), S.end());
+    return S;
+  };
+  for (int Root : C) {
+    if (Seen.count(Root))
+      continue;
+    Seen[Root] = true;
+    std::vector<std::pair<int, std::vector<int>>> Stack;
+    Stack.push_back({Root, Succs(Root)});
+    std::vector<size_t> Next{0};
+    while (!Stack.empty()) {
+      auto &[V, S] = Stack.back();
+      size_t &I = Next.back();
+      if (I < S.size()) {
+        int W = S[I++];
+        if (Seen.try_emplace(W, true).second) {
+          Stack.push_back({W, Succs(W)});
+          Next.push_back(0);
+        }
+        continue;
+      }
+      Out.push_back(V);
+      Stack.pop_back();
+      Next.pop_back();
+    }
+  }
+  return Out;
+}
+
 /// Tarjan's algorithm, iterative; SCCs come out callees first.
 std::vector<std::vector<int>> Linker::sccs() const {
   int N = Functions.size();
@@ -1100,6 +1150,16 @@ LockGraph Linker::run() {
       ++Callers[G];
   }
   auto FreeSummary = [&](int Fn) { Functions[Fn].Sum = Summary(); };
+  if (getenv("LOCKGRAPH_DEBUG_SCC")) {
+    std::vector<size_t> Sizes;
+    for (const auto &C : Components)
+      Sizes.push_back(C.size());
+    sort(Sizes, std::greater<size_t>());
+    errs() << Components.size() << " SCCs; largest:";
+    for (size_t I = 0; I < std::min<size_t>(10, Sizes.size()); ++I)
+      errs() << " " << Sizes[I];
+    errs() << "\n";
+  }
   const char *Debug = getenv("LOCKGRAPH_DEBUG_SUMMARY");
 
   for (const std::vector<int> &C : Components) {
@@ -1109,12 +1169,28 @@ LockGraph Linker::run() {
         for (const auto &T : BT)
           if (is_contained(T, C[0]))
             Recursive = true;
-    for (unsigned Iter = 0; Iter < 32; ++Iter) {
-      bool Changed = false;
-      for (int Fn : C)
-        analyze(Fn, Changed);
-      if (!Changed || !Recursive)
-        break;
+    if (C.size() > MaxFixpointScc) {
+      // Calls through ops tables tie a third of the kernel into one SCC
+      // (vfs_read -> f_op->read -> ... -> kmalloc -> ... -> vfs_read). No
+      // fixpoint over it: two rounds in callees-first order.
+      std::vector<int> Order = postOrder(C, Comp);
+      ++Stats.LargeSccs;
+      Stats.LargestScc = std::max<unsigned>(Stats.LargestScc, C.size());
+      for (unsigned Round = 0; Round < LargeSccRounds; ++Round) {
+        bool Changed = false;
+        for (int Fn : Order)
+          analyze(Fn, Changed);
+        if (!Changed)
+          break;
+      }
+    } else {
+      for (unsigned Iter = 0; Iter < 32; ++Iter) {
+        bool Changed = false;
+        for (int Fn : C)
+          analyze(Fn, Changed);
+        if (!Changed || !Recursive)
+          break;
+      }
     }
     // Callers need the summaries, not the bodies, nor the indexes that
     // built the summaries.

@@ -219,6 +219,12 @@ int summarizeAndReport(Expected<ScanResult> R) {
                          "calls",
                          R->Stats.CutIndirect)
                      .str()
+               : std::string()) +
+          (R->Stats.LargeSccs
+               ? formatv("; {0} call-graph cycles too large for a fixpoint "
+                         "(largest {1} functions) analysed in two rounds",
+                         R->Stats.LargeSccs, R->Stats.LargestScc)
+                     .str()
                : std::string()));
   Expected<Loaded> L = loadDb(DbPath);
   if (!L)

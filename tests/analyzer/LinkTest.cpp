@@ -488,4 +488,34 @@ TEST(Link, FlagGuardedRelockIsNoSelfDeadlockButItsEdgesStay) {
   EXPECT_EQ(R.G.Edges[R.Fs[0].Edges[0]].Chain.back().Line, 37u);
 }
 
+TEST(Link, LargeCallCycleIsAnalysedInRoundsNotToAFixpoint) {
+  // 70 functions in one cycle, more than a fixpoint is run on (lines 17
+  // to 86 declare them): f10 holds foo.a across its call of f11, and f50,
+  // forty calls further, takes
+  // foo.b. The rounds in callees-first order still find the edge.
+  std::string Code;
+  for (int I = 0; I < 70; ++I)
+    Code += "void f" + std::to_string(I) + "(struct foo *x);\n";
+  for (int I = 0; I < 70; ++I) {
+    std::string Next = "f" + std::to_string((I + 1) % 70);
+    Code += "void f" + std::to_string(I) + "(struct foo *x) {\n";
+    if (I == 10)
+      Code += "  mutex_lock(&x->a);\n  " + Next + "(x);\n  mutex_unlock(&x->a);\n";
+    else if (I == 50)
+      Code += "  mutex_lock(&x->b);\n  mutex_unlock(&x->b);\n  " + Next + "(x);\n";
+    else
+      Code += "  " + Next + "(x);\n";
+    Code += "}\n";
+  }
+  Result R = link({Code});
+  EXPECT_EQ(R.G.Stats.LargeSccs, 1u);
+  EXPECT_EQ(R.G.Stats.LargestScc, 70u);
+  const Edge *AB = find(R.G, "foo.a", "foo.b");
+  ASSERT_NE(AB, nullptr);
+  EXPECT_EQ(AB->Function, "f10");
+  EXPECT_EQ(AB->Chain.size(), 41u) << chain(*AB);
+  EXPECT_EQ(AB->Chain.back().Function, "f50");
+  EXPECT_EQ(AB->Chain.back().Api, "mutex_lock");
+}
+
 } // namespace
