@@ -109,6 +109,7 @@ private:
   void collectDefinitions(const Stmt *S);
   ArgValue pathOf(const Expr *E, unsigned Depth = 0) const;
   ArgValue varPath(const VarDecl *VD, unsigned Depth) const;
+  std::string spelling(const Expr *E, unsigned Depth) const;
   std::optional<CallEvent> callEvent(const CallExpr *CE) const;
   /// The call whose result E tests, and whether E is true when that result
   /// is non-zero.
@@ -173,14 +174,20 @@ ArgValue Lowerer::pathOf(const Expr *E, unsigned Depth) const {
     if (!P.isPath()) {
       P = ArgValue();
       P.K = ArgValue::Kind::Path;
-      P.Text = "?";
+      P.Text = spelling(ME->getBase(), Depth + 1);
     }
     P.Steps.push_back(fieldName(Field));
     P.Text += "->" + Field->getNameAsString();
     return P;
   }
-  if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
-    return pathOf(AS->getBase(), Depth + 1);
+  if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+    // The class ignores the index; the instance does not: locks[hash1] and
+    // locks[hash2] are two locks of one class.
+    ArgValue P = pathOf(AS->getBase(), Depth + 1);
+    if (P.isPath())
+      P.Text += "[" + spelling(AS->getIdx(), Depth + 1) + "]";
+    return P;
+  }
   if (const auto *SL = dyn_cast<clang::StringLiteral>(E))
     return ArgValue::string(SL->getBytes());
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
@@ -204,6 +211,32 @@ ArgValue Lowerer::pathOf(const Expr *E, unsigned Depth) const {
       return ArgValue::integer(R.Val.getInt().getExtValue());
   }
   return ArgValue::unknown();
+}
+
+/// A short spelling of an expression that is no access path, so that
+/// same-instance comparisons tell `unix_sk(sk1)->lock` from
+/// `unix_sk(sk2)->lock`: calls with their arguments, names, constants;
+/// anything else is "?".
+std::string Lowerer::spelling(const Expr *E, unsigned Depth) const {
+  if (!E || Depth > 8)
+    return "?";
+  E = E->IgnoreParenCasts();
+  if (const auto *CE = dyn_cast<CallExpr>(E)) {
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    std::string S = Callee ? Callee->getNameAsString() : "?";
+    S += "(";
+    for (unsigned I = 0; I < CE->getNumArgs(); ++I)
+      S += (I ? ", " : "") + spelling(CE->getArg(I), Depth + 1);
+    return S + ")";
+  }
+  ArgValue P = pathOf(E, Depth + 1);
+  if (P.K == ArgValue::Kind::Int)
+    return std::to_string(P.Int);
+  if (P.isPath() && !P.Text.empty())
+    return P.Text;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    return DRE->getDecl()->getNameAsString();
+  return "?";
 }
 
 ArgValue Lowerer::varPath(const VarDecl *VD, unsigned Depth) const {

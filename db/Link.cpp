@@ -39,6 +39,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/StringSaver.h"
@@ -1105,15 +1106,19 @@ int Linker::node(int Fn, AcqEntry &A) {
   return A.Node;
 }
 
-/// LOCKGRAPH_DEBUG_SUMMARY=NAME prints the summaries of functions named
-/// NAME to stderr, for triage.
+/// LOCKGRAPH_DEBUG_SUMMARY=NAME[,NAME...] prints the summaries of functions
+/// with these names to stderr, for triage.
 void Linker::dump(int Fn) const {
   const Function &F = Functions[Fn];
   errs() << "summary of " << F.S->Facts.Key << " (" << F.S->Facts.File << ":"
          << F.S->Facts.Line << ")\n";
-  for (const AcqEntry &A : F.Sum.Acqs)
+  for (const AcqEntry &A : F.Sum.Acqs) {
     errs() << "  acquires " << key(A.L) << " line " << A.Line << " depth "
-           << A.Depth << (A.L.Try ? " try" : "") << "\n";
+           << A.Depth << (A.L.Try ? " try" : "");
+    for (const LockRef &D : A.DroppedBefore)
+      errs() << " after-dropping " << key(D);
+    errs() << "\n";
+  }
   for (const HeldEntry &H : F.Sum.ExitHeld)
     errs() << "  returns holding " << key(H.L) << " (line " << H.Line << ")\n";
   for (const LockRef &R : F.Sum.Released)
@@ -1203,7 +1208,7 @@ LockGraph Linker::run() {
       F.Sum.AcqIndex = StringMap<unsigned>();
       F.Sum.Keys = StringSet<>();
       F.Sum.Acqs.shrink_to_fit();
-      if (Debug && F.S->Facts.Name == Debug)
+      if (Debug && is_contained(llvm::split(StringRef(Debug), ','), F.S->Facts.Name))
         dump(Fn);
     }
     for (int Fn : C) {

@@ -64,6 +64,32 @@ TEST(Lower, MemberLockBecomesParamRootedPath) {
   EXPECT_EQ(Locks[0]->Line, 11u) << "prelude is 9 lines after its leading newline";
 }
 
+TEST(Lower, InstanceSpellingKeepsCallArgumentsAndArrayIndices) {
+  // unix_state_double_lock(): unix_sk(sk1)->lock and unix_sk(sk2)->lock;
+  // unix_table_double_lock(): locks[hash1] and locks[hash2]. One class
+  // each, but two instances.
+  TUFacts T = extract("struct kioctx *ctx_of(int s);\n"
+                      "struct tbl { spinlock_t locks[8]; };\n"
+                      "void f(int a, int b, struct tbl *t, int h1, int h2) {\n"
+                      "  spin_lock(&ctx_of(a)->completion_lock);\n"
+                      "  spin_lock(&ctx_of(b)->completion_lock);\n"
+                      "  spin_lock(&t->locks[h1]);\n"
+                      "  spin_lock(&t->locks[h2]);\n"
+                      "  spin_lock(&t->locks[3]);\n"
+                      "}\n");
+  const FunctionFacts *F = find(T, "f");
+  ASSERT_NE(F, nullptr);
+  auto Locks = events(*F, "spin_lock");
+  ASSERT_EQ(Locks.size(), 5u);
+  EXPECT_EQ(Locks[0]->Args[0].Text, "ctx_of(a)->completion_lock");
+  EXPECT_EQ(Locks[1]->Args[0].Text, "ctx_of(b)->completion_lock");
+  EXPECT_EQ(Locks[0]->Args[0].Steps, Locks[1]->Args[0].Steps);
+  EXPECT_EQ(Locks[2]->Args[0].Text, "t->locks[h1]");
+  EXPECT_EQ(Locks[3]->Args[0].Text, "t->locks[h2]");
+  EXPECT_EQ(Locks[4]->Args[0].Text, "t->locks[3]");
+  EXPECT_EQ(Locks[2]->Args[0].Steps, std::vector<std::string>{"tbl.locks"});
+}
+
 TEST(Lower, AnonymousStructFieldNamesEnclosingRecord) {
   TUFacts T = extract("void f(struct kioctx *ctx) { spin_lock(&ctx->anon.inner); }\n");
   auto Locks = events(*find(T, "f"), "spin_lock");
