@@ -84,12 +84,15 @@ struct LockRef {
   }
 };
 
-/// A subclass: a constant, or a parameter to instantiate.
+/// A subclass: a constant, a parameter to instantiate, or unknown (an
+/// expression such as eventpoll's `depth + 1`: some subclass, not known
+/// to equal any other).
 struct SubRef {
   int64_t Value = 0;
   int Param = -1;
+  bool Unknown = false;
   bool operator==(const SubRef &O) const {
-    return Value == O.Value && Param == O.Param;
+    return Value == O.Value && Param == O.Param && Unknown == O.Unknown;
   }
 };
 
@@ -449,6 +452,8 @@ SubRef Linker::subOf(const ArgValue &A) const {
     S.Value = A.Int;
   else if (A.isPath() && A.R == ArgValue::Root::Param && A.Steps.empty())
     S.Param = A.Param;
+  else
+    S.Unknown = true;
   return S;
 }
 
@@ -500,6 +505,8 @@ void Linker::keyTo(raw_ostream &OS, const LockInfo &L) const {
   keyTo(OS, L.Lock);
   if (L.Sub.Param >= 0)
     OS << "/$" << L.Sub.Param;
+  else if (L.Sub.Unknown)
+    OS << "/?";
   else if (L.Sub.Value)
     OS << '/' << L.Sub.Value;
   OS << (L.M == rules::Mode::Exclusive ? ":w"
@@ -531,14 +538,16 @@ static bool sameKey(const LockInfo &A, const LockInfo &B) {
 
 void Linker::fullNameTo(raw_ostream &OS, const LockInfo &L) const {
   OS << L.Lock.Name;
-  if (L.Sub.Param < 0 && L.Sub.Value)
+  if (L.Sub.Param < 0 && L.Sub.Unknown)
+    OS << "/?";
+  else if (L.Sub.Param < 0 && L.Sub.Value)
     OS << '/' << L.Sub.Value;
 }
 
 std::string Linker::fullName(const LockInfo &L) const {
-  std::string N = L.Lock.Name.str();
-  if (L.Sub.Param < 0 && L.Sub.Value)
-    N += "/" + std::to_string(L.Sub.Value);
+  std::string N;
+  raw_string_ostream OS(N);
+  fullNameTo(OS, L);
   return N;
 }
 

@@ -518,4 +518,27 @@ TEST(Link, LargeCallCycleIsAnalysedInRoundsNotToAFixpoint) {
   EXPECT_EQ(AB->Chain.back().Api, "mutex_lock");
 }
 
+TEST(Link, SubclassComputedAtRunTimeIsNoSelfDeadlock) {
+  // ep_loop_check_proc(): mutex_lock_nested(&ep->mtx, depth + 1) in a
+  // recursion over different eventpolls. The subclass is unknown ("/?"):
+  // no self-deadlock, while a constant subclass 0 re-taken still is one.
+  Result R = link({"void walk(struct foo *x, int depth) {\n" // line 17
+                   "  mutex_lock_nested(&x->a, depth + 1);\n"
+                   "  walk(x, depth + 1);\n"
+                   "  mutex_unlock(&x->a);\n"
+                   "}\n"
+                   "void twice(struct foo *x) {\n"
+                   "  mutex_lock_nested(&x->b, 0);\n"
+                   "  mutex_lock_nested(&x->b, 0);\n" // 24
+                   "}\n"});
+  const Edge *AA = find(R.G, "foo.a/?", "foo.a/?");
+  ASSERT_NE(AA, nullptr);
+  EXPECT_EQ(AA->Function, "walk");
+  EXPECT_EQ(AA->HeldLine, 18u);
+  ASSERT_EQ(R.Fs.size(), 1u);
+  EXPECT_EQ(R.Fs[0].Kind, FindingKind::SelfDeadlock);
+  EXPECT_EQ(R.Fs[0].Locks, std::vector<std::string>{"foo.b"});
+  EXPECT_EQ(R.G.Edges[R.Fs[0].Edges[0]].Chain.back().Line, 24u);
+}
+
 } // namespace
