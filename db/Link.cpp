@@ -165,7 +165,7 @@ struct TryRet {
 /// Most acquisitions one summary keeps.
 constexpr size_t MaxAcquisitions = 2048;
 /// Most callers' locks an acquisition remembers as dropped before it.
-constexpr size_t MaxDropped = 4;
+constexpr size_t MaxDropped = 8;
 /// Acquisitions reached through more calls through function-pointer
 /// fields than this are not passed on to callers: every ops-table call
 /// fans out to all implementations, and chains of three or more make the
@@ -266,7 +266,8 @@ private:
                 State &S, bool Record, bool &Changed);
   void hold(int Fn, State &S, const LockInfo &L, unsigned Line, unsigned Id,
             bool SuccessNonzero);
-  void release(int Fn, State &S, const LockRef &R, bool Record, bool &Changed);
+  void release(int Fn, State &S, const LockRef &R, bool Direct, bool Record,
+               bool &Changed);
   bool suppressed(const State &S, const LockInfo &L) const;
   void addAcq(int Fn, AcqEntry &A, bool &Changed);
   void emitEdge(int Fn, const HeldEntry &H, AcqEntry &A, int WitnessFn,
@@ -665,8 +666,8 @@ void Linker::hold(int Fn, State &S, const LockInfo &L, unsigned Line,
   S.Held.push_back(H);
 }
 
-void Linker::release(int Fn, State &S, const LockRef &R, bool Record,
-                     bool &Changed) {
+void Linker::release(int Fn, State &S, const LockRef &R, bool Direct,
+                     bool Record, bool &Changed) {
   if (!R.valid())
     return;
   // The very expression that was locked if it is held (mutex_unlock(&b->m)
@@ -685,8 +686,16 @@ void Linker::release(int Fn, State &S, const LockRef &R, bool Record,
       Must |= H.Must;
     }
   erase_if(S.Held, Matches);
-  if ((!Found || !Must) && !is_contained(S.Dropped, R))
-    S.Dropped.push_back(R);
+  // Only the first MaxDropped reach the acquisitions after this point, so
+  // a lock this function unlocks itself goes before those its callees'
+  // summaries say they release: ptrace_stop()'s unlock of the caller's
+  // siglock must not be crowded out by what schedule() may release.
+  if ((!Found || !Must) && !is_contained(S.Dropped, R)) {
+    if (Direct)
+      S.Dropped.insert(S.Dropped.begin(), R);
+    else
+      S.Dropped.push_back(R);
+  }
   // Released while possibly not taken here: the caller's lock. Whether the
   // caller sees a release or a no-op (released and taken again) is decided
   // at the exit.
@@ -737,7 +746,7 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
   L.Irq = R.IrqState;
 
   if (R.Act == rules::Action::Release) {
-    release(Fn, S, L.Lock, Record, Changed);
+    release(Fn, S, L.Lock, /*Direct=*/true, Record, Changed);
     return;
   }
   if (suppressed(S, L))
@@ -825,7 +834,8 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
   }
   for (int G : Targets)
     for (const LockRef &R : Functions[G].Sum.Released)
-      release(Fn, S, instantiate(R, E.Args), Record, Changed);
+      release(Fn, S, instantiate(R, E.Args), /*Direct=*/false, Record,
+              Changed);
   for (int G : Targets) {
     const Summary &SG = Functions[G].Sum;
     for (const HeldEntry &H : SG.ExitHeld) {

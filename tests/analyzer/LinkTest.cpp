@@ -541,4 +541,35 @@ TEST(Link, SubclassComputedAtRunTimeIsNoSelfDeadlock) {
   EXPECT_EQ(R.G.Edges[R.Fs[0].Edges[0]].Chain.back().Line, 24u);
 }
 
+TEST(Link, OwnUnlockOfCallersLockIsNotCrowdedOutByCalleeReleases) {
+  // ptrace_stop(): after callees whose summaries release many locks
+  // (schedule() in a large SCC), the function unlocks the caller's siglock
+  // and takes it again. Its own unlock must be among the dropped locks an
+  // acquisition remembers, or the caller sees a self-deadlock.
+  Result R = link({"struct mutex g0, g1, g2, g3, g4, g5, g6, g7, g8;\n"
+                   "static void drop_all(void) {\n"
+                   "  mutex_unlock(&g0);\n"
+                   "  mutex_unlock(&g1);\n"
+                   "  mutex_unlock(&g2);\n"
+                   "  mutex_unlock(&g3);\n"
+                   "  mutex_unlock(&g4);\n"
+                   "  mutex_unlock(&g5);\n"
+                   "  mutex_unlock(&g6);\n"
+                   "  mutex_unlock(&g7);\n"
+                   "  mutex_unlock(&g8);\n"
+                   "}\n"
+                   "static void cycle(struct foo *x) {\n"
+                   "  drop_all();\n"
+                   "  mutex_unlock(&x->a);\n"
+                   "  mutex_lock(&x->a);\n"
+                   "}\n"
+                   "void caller(struct foo *x) {\n"
+                   "  mutex_lock(&x->a);\n"
+                   "  cycle(x);\n"
+                   "  mutex_unlock(&x->a);\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.a", "foo.a"), nullptr);
+  EXPECT_TRUE(R.Fs.empty());
+}
+
 } // namespace
