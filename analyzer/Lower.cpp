@@ -31,6 +31,7 @@
 #include "clang/Basic/Builtins.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/Path.h"
 
 using namespace clang;
@@ -115,6 +116,9 @@ private:
   /// is non-zero.
   std::optional<std::pair<const CallExpr *, bool>>
   testedCall(const Expr *E) const;
+  /// `if (!lock_taken)`, `if (block_group)`: the parameter a branch tests,
+  /// and whether the condition is true when it is non-zero.
+  std::optional<std::pair<unsigned, bool>> testedParam(const Expr *E) const;
 
   const FunctionDecl *FD;
   ASTContext &Ctx;
@@ -122,6 +126,7 @@ private:
   DenseMap<const VarDecl *, const Expr *> SingleDef;
   DenseMap<const VarDecl *, unsigned> DefCount;
   DenseMap<const CallExpr *, std::pair<int, int>> EventOf;
+  DenseSet<const ParmVarDecl *> AssignedParams;
 };
 
 } // namespace
@@ -130,6 +135,8 @@ void Lowerer::collectDefinitions(const Stmt *S) {
   if (!S)
     return;
   auto Note = [&](const VarDecl *VD, const Expr *Def) {
+    if (const auto *PD = dyn_cast_or_null<ParmVarDecl>(VD))
+      AssignedParams.insert(PD);
     if (!VD || VD->hasGlobalStorage() || isa<ParmVarDecl>(VD))
       return;
     if (++DefCount[VD] == 1)
@@ -303,6 +310,52 @@ static bool isZero(const Expr *E, ASTContext &Ctx) {
          R.Val.getInt().isZero();
 }
 
+std::optional<std::pair<unsigned, bool>>
+Lowerer::testedParam(const Expr *E) const {
+  bool Polarity = true;
+  for (unsigned Guard = 0; E && Guard < 16; ++Guard) {
+    E = E->IgnoreParenCasts();
+    if (const auto *CE = dyn_cast<CallExpr>(E)) {
+      if (CE->getBuiltinCallee() == Builtin::BI__builtin_expect &&
+          CE->getNumArgs() == 2) {
+        E = CE->getArg(0);
+        continue;
+      }
+      return std::nullopt;
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() != UO_LNot)
+        return std::nullopt;
+      Polarity = !Polarity;
+      E = UO->getSubExpr();
+      continue;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      const Expr *L = BO->getLHS(), *R = BO->getRHS();
+      if (isZero(L, Ctx))
+        std::swap(L, R);
+      if (!isZero(R, Ctx))
+        return std::nullopt;
+      if (BO->getOpcode() == BO_EQ)
+        Polarity = !Polarity;
+      else if (BO->getOpcode() != BO_NE)
+        return std::nullopt;
+      E = L;
+      continue;
+    }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const auto *PD = dyn_cast<ParmVarDecl>(DRE->getDecl());
+      if (!PD || PD->getDeclContext() != FD || AssignedParams.count(PD) ||
+          !(PD->getType()->isIntegralOrEnumerationType() ||
+            PD->getType()->isPointerType()))
+        return std::nullopt;
+      return std::make_pair(PD->getFunctionScopeIndex(), Polarity);
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::pair<const CallExpr *, bool>>
 Lowerer::testedCall(const Expr *E) const {
   bool Polarity = true;
@@ -433,6 +486,9 @@ std::optional<FunctionFacts> Lowerer::run() {
         Out.CondEvent = It->second.second;
         Out.TrueIsNonzero = T->second;
       }
+    } else if (auto P = testedParam(Cond)) {
+      Out.CondParam = P->first;
+      Out.TrueIsNonzero = P->second;
     }
   }
   for (auto [Id, St] : Returns) {

@@ -138,6 +138,8 @@ json::Value FunctionFacts::bodyToJSON() const {
     json::Object O{{"e", std::move(Es)}, {"s", json::Array(B.Succs)}};
     if (B.CondEvent >= 0)
       O["c"] = json::Array{B.CondBlock, B.CondEvent, B.TrueIsNonzero};
+    if (B.CondParam >= 0)
+      O["p"] = json::Array{B.CondParam, B.TrueIsNonzero};
     if (B.RetEvent >= 0)
       O["r"] = json::Array{B.RetBlock, B.RetEvent, B.RetNonzeroIsSuccess};
     Bs.push_back(std::move(O));
@@ -199,6 +201,10 @@ Error FunctionFacts::bodyFromJSON(const json::Value &V) {
       B.CondBlock = (*C)[0].getAsInteger().value_or(-1);
       B.CondEvent = (*C)[1].getAsInteger().value_or(-1);
       B.TrueIsNonzero = (*C)[2].getAsBoolean().value_or(true);
+    }
+    if (const json::Array *P = BO->getArray("p"); P && P->size() == 2) {
+      B.CondParam = (*P)[0].getAsInteger().value_or(-1);
+      B.TrueIsNonzero = (*P)[1].getAsBoolean().value_or(true);
     }
     if (const json::Array *R = BO->getArray("r"); R && R->size() == 3) {
       B.RetBlock = (*R)[0].getAsInteger().value_or(-1);

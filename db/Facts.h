@@ -82,6 +82,9 @@ struct Block {
   /// whether Succs[0] is taken when the result is non-zero.
   int CondBlock = -1;
   int CondEvent = -1;
+  /// Or a branch on a parameter the function never assigns
+  /// (`if (!lock_taken)`): its index. TrueIsNonzero applies as for events.
+  int CondParam = -1;
   bool TrueIsNonzero = true;
   /// This block returns the result of an event (`return trylock(x);`).
   int RetBlock = -1;

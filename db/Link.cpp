@@ -111,6 +111,11 @@ struct LockInfo {
   /// The acquisition happens only if this parameter has every bit of the
   /// API's IfMask set; decided when a caller passes a constant.
   int CondParam = -1;
+  /// The acquisition happens only when this parameter is non-zero
+  /// (GuardNonzero) or zero: it sits under `if (!lock_taken)`. A caller
+  /// passing a constant decides it.
+  int GuardParam = -1;
+  bool GuardNonzero = true;
 };
 
 struct HeldEntry {
@@ -203,6 +208,9 @@ struct State {
   /// Locks this function released without holding them (its callers'),
   /// on every path to here, and not taken again since.
   SmallVector<LockRef, 1> Dropped;
+  /// Parameters known zero (false) or non-zero (true) on every path to
+  /// here, from branches on them.
+  SmallVector<std::pair<unsigned, bool>, 1> Facts;
 };
 
 struct Function {
@@ -213,6 +221,15 @@ struct Function {
   DenseSet<unsigned> Tested;
   Summary Sum;
 };
+
+/// An acquisition made under a branch on a parameter is guarded by it,
+/// unless it already carries a guard of its own from the callee.
+void guardBy(const State &S, LockInfo &L) {
+  if (L.GuardParam >= 0 || S.Facts.empty())
+    return;
+  L.GuardParam = S.Facts.front().first;
+  L.GuardNonzero = S.Facts.front().second;
+}
 
 SmallVector<LockRef, 1> droppedPrefix(const State &S) {
   size_t N = std::min(S.Dropped.size(), MaxDropped);
@@ -479,6 +496,16 @@ LockInfo Linker::instantiate(const LockInfo &L, ArrayRef<ArgValue> Args) {
         Out.CondParam = A.Param;
     }
   }
+  if (L.GuardParam >= 0) {
+    Out.GuardParam = -1;
+    if (L.GuardParam < (int)Args.size()) {
+      const ArgValue &A = Args[L.GuardParam];
+      if (A.K == ArgValue::Kind::Int && (A.Int != 0) != L.GuardNonzero)
+        return LockInfo(); // netlink_dump(sk, true): no lock
+      if (A.isPath() && A.R == ArgValue::Root::Param && A.Steps.empty())
+        Out.GuardParam = A.Param;
+    }
+  }
   Out.Lock = instantiate(L.Lock, Args);
   if (L.Sub.Param >= 0)
     Out.Sub = L.Sub.Param < (int)Args.size() ? subOf(Args[L.Sub.Param])
@@ -515,6 +542,8 @@ void Linker::keyTo(raw_ostream &OS, const LockInfo &L) const {
                                        : ":rr");
   if (L.CondParam >= 0)
     OS << "?$" << L.CondParam;
+  if (L.GuardParam >= 0)
+    OS << "!$" << L.GuardParam << (L.GuardNonzero ? "=1" : "=0");
 }
 
 std::string Linker::key(const LockRef &R) const {
@@ -751,6 +780,7 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
   }
   if (suppressed(S, L))
     return;
+  guardBy(S, L);
   AcqEntry A{L, E.Line, -1, -1, StringRef(), 1, 0, droppedPrefix(S)};
   if (Record) {
     if (!L.Try)
@@ -787,6 +817,7 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
       LockInfo L = instantiate(CA.L, E.Args);
       if (!L.Lock.valid() || suppressed(S, L))
         continue;
+      guardBy(S, L);
       unsigned Indirect = CA.Indirect + (Via.empty() ? 0 : 1);
       if (Indirect > MaxIndirect) {
         if (Record)
@@ -862,6 +893,11 @@ bool Linker::join(State &Into, const State &From) {
     return true;
   }
   bool Changed = false;
+  size_t FactsBefore = Into.Facts.size();
+  erase_if(Into.Facts, [&](const std::pair<unsigned, bool> &F) {
+    return !is_contained(From.Facts, F);
+  });
+  Changed |= Into.Facts.size() != FactsBefore;
   size_t DroppedBefore = Into.Dropped.size();
   erase_if(Into.Dropped,
            [&](const LockRef &R) { return !is_contained(From.Dropped, R); });
@@ -941,6 +977,15 @@ void Linker::analyze(int Fn, bool &Changed) {
       if (Bl.Succs[K] < 0)
         continue;
       State Out = S;
+      if (Bl.CondParam >= 0 && Bl.Succs.size() == 2) {
+        std::pair<unsigned, bool> Fact{unsigned(Bl.CondParam),
+                                       (K == 0) == Bl.TrueIsNonzero};
+        // The other value is already known on this path: not taken.
+        if (is_contained(S.Facts, std::make_pair(Fact.first, !Fact.second)))
+          continue;
+        if (!is_contained(Out.Facts, Fact))
+          Out.Facts.push_back(Fact);
+      }
       if (Tested >= 0) {
         bool TakenWhenNonzero = (K == 0) == Bl.TrueIsNonzero;
         if (TakenWhenNonzero == SuccessNonzero)

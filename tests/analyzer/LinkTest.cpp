@@ -572,4 +572,36 @@ TEST(Link, OwnUnlockOfCallersLockIsNotCrowdedOutByCalleeReleases) {
   EXPECT_TRUE(R.Fs.empty());
 }
 
+TEST(Link, ConstantArgumentDecidesALockGuardedByAParameter) {
+  // netlink_dump(sk, lock_taken): `if (!lock_taken) mutex_lock(...)`.
+  // __netlink_dump_start() holds the mutex and passes true: no
+  // re-acquisition. A caller passing 0 gets the acquisition.
+  Result R = link({"static void dump(struct foo *x, int lock_taken) {\n" // 17
+                   "  if (!lock_taken)\n"
+                   "    mutex_lock(&x->a);\n"                            // 19
+                   "  mutex_lock(&x->b);\n"                              // 20
+                   "  mutex_unlock(&x->b);\n"
+                   "  if (!lock_taken)\n"
+                   "    mutex_unlock(&x->a);\n"
+                   "}\n"
+                   "void start(struct foo *x) {\n"                       // 25
+                   "  mutex_lock(&x->a);\n"
+                   "  dump(x, 1);\n"                                     // 27
+                   "  mutex_unlock(&x->a);\n"
+                   "}\n"
+                   "void other(struct foo *x) {\n"                       // 30
+                   "  spin_lock(&x->s);\n"
+                   "  dump(x, 0);\n"                                     // 32
+                   "  spin_unlock(&x->s);\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.a", "foo.a"), nullptr);
+  const Edge *AB = find(R.G, "foo.a", "foo.b");
+  ASSERT_NE(AB, nullptr);
+  const Edge *SA = find(R.G, "foo.s", "foo.a");
+  ASSERT_NE(SA, nullptr);
+  EXPECT_EQ(SA->Function, "other");
+  EXPECT_EQ(chain(*SA), "other:32 > dump:19");
+  EXPECT_TRUE(R.Fs.empty());
+}
+
 } // namespace

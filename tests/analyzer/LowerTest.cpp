@@ -90,6 +90,32 @@ TEST(Lower, InstanceSpellingKeepsCallArgumentsAndArrayIndices) {
   EXPECT_EQ(Locks[2]->Args[0].Steps, std::vector<std::string>{"tbl.locks"});
 }
 
+TEST(Lower, BranchOnAnUnassignedParameterIsRecorded) {
+  TUFacts T = extract("void f(int lock_taken, struct kioctx *c) {\n"
+                      "  if (!lock_taken)\n"
+                      "    spin_lock(&c->completion_lock);\n"
+                      "}\n"
+                      "void g(int n, struct kioctx *c) {\n"
+                      "  n = n - 1;\n"
+                      "  if (n)\n"
+                      "    spin_lock(&c->completion_lock);\n"
+                      "}\n");
+  const FunctionFacts *F = find(T, "f");
+  ASSERT_NE(F, nullptr);
+  int Branches = 0;
+  for (const Block &B : F->Blocks)
+    if (B.CondParam >= 0) {
+      ++Branches;
+      EXPECT_EQ(B.CondParam, 0);
+      EXPECT_FALSE(B.TrueIsNonzero) << "the lock is taken when lock_taken is 0";
+    }
+  EXPECT_EQ(Branches, 1);
+  const FunctionFacts *G = find(T, "g");
+  ASSERT_NE(G, nullptr);
+  for (const Block &B : G->Blocks)
+    EXPECT_EQ(B.CondParam, -1) << "n is assigned in the body";
+}
+
 TEST(Lower, AnonymousStructFieldNamesEnclosingRecord) {
   TUFacts T = extract("void f(struct kioctx *ctx) { spin_lock(&ctx->anon.inner); }\n");
   auto Locks = events(*find(T, "f"), "spin_lock");

@@ -67,6 +67,23 @@ TEST(Store, SchemaVersionAndStrictTables) {
   EXPECT_EQ(llvm::toString(Again.takeError()), P + ": already exists");
 }
 
+TEST(Store, BodyJsonKeepsBranchesOnParametersAndCalls) {
+  FunctionFacts F = inlineFn(10);
+  F.Blocks[1].CondParam = 1;
+  F.Blocks[1].TrueIsNonzero = false;
+  F.Blocks[0].CondBlock = 1;
+  F.Blocks[0].CondEvent = 0;
+  FunctionFacts G;
+  ASSERT_FALSE(bool(G.bodyFromJSON(F.bodyToJSON())));
+  ASSERT_EQ(G.Blocks.size(), 2u);
+  EXPECT_EQ(G.Blocks[1].CondParam, 1);
+  EXPECT_FALSE(G.Blocks[1].TrueIsNonzero);
+  EXPECT_EQ(G.Blocks[1].CondEvent, -1);
+  EXPECT_EQ(G.Blocks[0].CondParam, -1);
+  EXPECT_EQ(G.Blocks[0].CondBlock, 1);
+  EXPECT_EQ(G.Blocks[0].CondEvent, 0);
+}
+
 TEST(Store, HeaderFunctionsAreStoredOncePerDistinctBody) {
   auto S = Store::create(freshPath());
   ASSERT_TRUE(bool(S));
