@@ -216,6 +216,20 @@ Expected<std::vector<CompileCommand>> kbuildCommands(const KernelOptions &Opts) 
   return Cmds;
 }
 
+void buildObjects(const KernelOptions &Opts,
+                  const std::vector<std::string> &Objects) {
+  std::string Obj = objDir(Opts);
+  std::vector<std::string> A = makeArgs(Opts);
+  A.push_back("-k");
+  A.push_back("-j" + std::to_string(
+                         Opts.Jobs ? Opts.Jobs
+                                   : hardware_concurrency().compute_thread_count()));
+  A.insert(A.end(), Objects.begin(), Objects.end());
+  if (Error E = runIn(Obj, "make", A, Obj + "/lockgraph-prepare.log",
+                      "make -k (generated files)"))
+    consumeError(std::move(E));
+}
+
 Error writeCompileCommands(StringRef Path,
                            const std::vector<CompileCommand> &Commands) {
   json::Array A;

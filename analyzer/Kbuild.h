@@ -60,6 +60,13 @@ parseKbuildDryRun(llvm::StringRef Transcript, llvm::StringRef Dir,
                   llvm::StringRef CC);
 
 /// Writes commands as compile_commands.json.
+/// Builds these objects (paths relative to the object directory) with
+/// `make -k`, so that the sources and headers kbuild generates while
+/// building (`*.asn1.c`, `security/selinux/flask.h`, ...) exist. Failures
+/// are left to the next scan to report.
+void buildObjects(const KernelOptions &Opts,
+                  const std::vector<std::string> &Objects);
+
 llvm::Error writeCompileCommands(
     llvm::StringRef Path,
     const std::vector<clang::tooling::CompileCommand> &Commands);

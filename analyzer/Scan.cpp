@@ -474,11 +474,12 @@ public:
 
   /// Global step, sanity check, rename into place.
   Error commit(const rules::RuleSet &Rules, ArrayRef<Suppression> Sups,
-               StringRef Root, ScanResult &R) {
+               StringRef Root, ScanResult &R, bool Global = true) {
     if (Error E = S->begin())
       return E;
-    if (Error E = globalStep(*S, Rules, Sups, R))
-      return E;
+    if (Global)
+      if (Error E = globalStep(*S, Rules, Sups, R))
+        return E;
     if (Error E = S->setMeta("rules", join(Rules.Files, "\n")))
       return E;
     if (Error E = S->setMeta("root", Root))
@@ -677,7 +678,8 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
     return std::move(WriteError);
   Result.ExtractSeconds = secondsSince(T0);
   Result.Analysed = Jobs.size();
-  if (Error E = Db.commit(Rules, Opts.Suppressions, Root, Result))
+  if (Error E = Db.commit(Rules, Opts.Suppressions, Root, Result,
+                          /*Global=*/!Opts.ExtractOnly))
     return std::move(E);
   return Result;
 }

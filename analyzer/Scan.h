@@ -41,6 +41,9 @@ struct ScanOptions {
   std::string WorkerBinary;
   /// Findings these match are stored as suppressed, with the reason.
   std::vector<Suppression> Suppressions;
+  /// Store the facts but skip the global step (the database then has no
+  /// edges or findings until the next scan).
+  bool ExtractOnly = false;
 };
 
 struct ScanResult {

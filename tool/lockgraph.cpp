@@ -318,6 +318,37 @@ int runKernelCmd() {
   }
   if (!Top.getNumOccurrences() && Fmt == Format::Text)
     Top = 20;
+  if (KernelCompDb.empty()) {
+    // Some files include sources or headers that kbuild generates only while
+    // building (security/selinux/flask.h, *.asn1.c, lib/crc32table.h): a
+    // first pass extracts, then make builds the objects of the files that
+    // missed one, and the scan proper re-extracts just those.
+    ScanOptions First = Opts;
+    First.ExtractOnly = true;
+    First.DbPath = DbPath;
+    First.Jobs = Jobs;
+    First.Full = Full;
+    First.Progress = !NoProgress;
+    First.WorkerBinary = Self;
+    Expected<ScanResult> R = runScan(First, *Rules);
+    if (!R)
+      return error(R.takeError());
+    std::vector<std::string> Objects;
+    for (const auto &[File, Err] : R->Info.Failures)
+      if (StringRef(Err).contains("file not found") ||
+          StringRef(Err).contains("no such file")) {
+        SmallString<128> O(File);
+        sys::path::replace_extension(O, "o");
+        Objects.push_back(O.str().str());
+      }
+    if (!Objects.empty()) {
+      errs() << "lockgraph: " << Objects.size()
+             << " files miss a source or header kbuild generates while "
+                "building; building their objects (make -k)\n";
+      buildObjects(K, Objects);
+    }
+    Full = false; // the first pass did that
+  }
   return scanAndReport(Opts, *Rules);
 }
 

@@ -17,7 +17,7 @@ using ::testing::HasSubstr;
 
 namespace {
 
-std::string fakeTree() {
+std::string fakeTree(bool Generated = false) {
   std::string D = tempDir();
   llvm::sys::fs::create_directories(D + "/scripts");
   writeFile(D + "/Kconfig", "config X\n\tbool\n");
@@ -29,13 +29,17 @@ std::string fakeTree() {
             "  *) shift;;\nesac; done\n");
   std::string Rule = [] {
     std::string R;
-    for (const char *F : {"a", "b"})
-      R += std::string(F) + ".o: " + F + ".c\n\tset -e; echo '  CC      " + F +
+    for (const char *F : {"a", "b", "c"})
+      R += std::string(F) + ".o: " + F + ".c" + (*F == 'c' ? " gen.h" : "") +
+           "\n\tset -e; echo '  CC      " + F +
            ".o'; $(CC) -Wp,-MMD,./." + F + ".o.d -nostdinc $(KCFLAGS) "
            "-DKBUILD_MODNAME='\"" + F + "\"' -c -o " + F + ".o " + F + ".c\n";
     return R;
   }();
-  writeFile(D + "/Makefile", "all: a.o b.o\n" + Rule +
+  writeFile(D + "/Makefile", std::string(Generated ? "all: a.o b.o c.o\n"
+                                                   : "all: a.o b.o\n") +
+                                 Rule +
+                                 "gen.h:\n\techo 'struct gen { int x; };' > gen.h\n" +
                                  "defconfig:\n\techo CONFIG_FAKE=y > .config\n"
                                  "olddefconfig:\n\techo '# old' >> .config\n"
                                  "prepare:\n\ttouch prepared.stamp\n");
@@ -49,7 +53,25 @@ std::string fakeTree() {
             "void mutex_lock(struct mutex *m);\n"
             "struct inode { struct mutex i_rwsem; struct mutex i_mmap; };\n"
             "void b(struct inode *i) { mutex_lock(&i->i_mmap); mutex_lock(&i->i_rwsem); }\n");
+  // c.c includes a header that only building c.o generates, as
+  // security/selinux/flask.h is made only while building selinux.
+  writeFile(D + "/c.c", "#include \"gen.h\"\nint c(struct gen *g) { return g->x; }\n");
   return D;
+}
+
+TEST(Kernel, GeneratedHeadersAreBuiltAndTheirFilesScannedAgain) {
+  std::string D = fakeTree(/*Generated=*/true), Out;
+  int RC = run(std::string(LOCKGRAPH_BINARY) + " kernel " + D + " --cc cc --db " +
+                   D + "/k.db --no-progress --format summary",
+               Out);
+  ASSERT_EQ(RC, 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("3 C files in the configured build"));
+  EXPECT_THAT(Out, HasSubstr("lockgraph: 1 files miss a source or header kbuild "
+                             "generates while building; building their objects "
+                             "(make -k)\n"));
+  EXPECT_TRUE(llvm::sys::fs::exists(D + "/gen.h"));
+  EXPECT_THAT(Out, HasSubstr("3 translation units: 1 analysed, 2 unchanged, 0 failed"));
+  EXPECT_THAT(Out, HasSubstr("inversion inode.i_mmap inode.i_rwsem\n"));
 }
 
 TEST(Kernel, ConfiguresPreparesAndScansAFakeTree) {
