@@ -47,10 +47,10 @@ constexpr StringLiteral FlavorNames[] = {
     "spin",    "mutex",   "rwsem",  "rwlock", "percpu-rwsem",
     "seqlock", "bitlock", "pseudo", "region", "context"};
 
-constexpr StringLiteral TopKeys[] = {"family", "include", "lock_types",
-                                     "ignore", "opaque",  "aliases",
-                                     "apis",   "names",   "forbid",
-                                     "orders"};
+constexpr StringLiteral TopKeys[] = {"family",   "include", "lock_types",
+                                     "ignore",   "opaque",  "internal",
+                                     "aliases",  "apis",    "names",
+                                     "forbid",   "orders"};
 constexpr StringLiteral ApiKeys[] = {
     "function", "action",       "arg",         "lock",    "mode",
     "read_arg", "subclass_arg", "try_arg",     "flavor",  "irq",
@@ -88,6 +88,7 @@ struct ParsedFile {
   std::vector<std::string> LockTypes;
   std::vector<std::string> Ignored;
   std::vector<std::string> Opaque;
+  std::vector<std::string> Internal;
   std::vector<std::pair<std::string, std::string>> Aliases;
   std::vector<ApiEntry> Apis;
   std::vector<NameEntry> Names;
@@ -691,7 +692,8 @@ Expected<ParsedFile> FileParser::parse(yaml::Node *Root) {
                      P.Family = std::move(*S);
                      HasFamily = true;
                    } else if (Key == "include" || Key == "lock_types" ||
-                              Key == "ignore" || Key == "opaque") {
+                              Key == "ignore" || Key == "opaque" ||
+                              Key == "internal") {
                      Expected<std::vector<Item>> L = strList(Key, K, V);
                      if (!L)
                        return L.takeError();
@@ -702,6 +704,8 @@ Expected<ParsedFile> FileParser::parse(yaml::Node *Root) {
                          P.Ignored.push_back(std::move(I.Value));
                        else if (Key == "opaque")
                          P.Opaque.push_back(std::move(I.Value));
+                       else if (Key == "internal")
+                         P.Internal.push_back(std::move(I.Value));
                        else
                          P.LockTypes.push_back(std::move(I.Value));
                      }
@@ -830,6 +834,9 @@ Error merge(StringRef File, ParsedFile &P, RuleSet &Into) {
     Into.Ignored.insert(T);
   for (std::string &T : P.Opaque)
     Into.Opaque.insert(T);
+  for (std::string &T : P.Internal)
+    if (!is_contained(Into.Internal, T))
+      Into.Internal.push_back(T);
   for (auto &[From, To] : P.Aliases)
     Into.Aliases[From] = To;
   for (ApiEntry &E : P.Apis) {

@@ -141,6 +141,11 @@ struct RuleSet {
   /// Functions whose calls are not followed and have no lock effect (lock
   /// implementation internals such as downgrade_write()).
   llvm::StringSet<> Opaque;
+  /// Path prefixes of lock implementations (`kernel/locking/`): the bodies
+  /// of functions defined there are not analysed, since their lockdep
+  /// annotations and internal locks (`mutex.dep_map` and `mutex.wait_lock`
+  /// inside __mutex_lock_common()) are not ordering of their callers.
+  std::vector<std::string> Internal;
   /// Class renames applied before anything else, so old and new kernel
   /// names meet: "mm_struct.mmap_sem" -> "mm_struct.mmap_lock".
   llvm::StringMap<std::string> Aliases;

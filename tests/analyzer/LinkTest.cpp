@@ -604,4 +604,31 @@ TEST(Link, ConstantArgumentDecidesALockGuardedByAParameter) {
   EXPECT_TRUE(R.Fs.empty());
 }
 
+TEST(Link, InternalFilesAreNotAnalysed) {
+  // __mutex_lock_common() in kernel/locking/mutex.c takes its own
+  // wait_lock and annotates dep_map; with `internal: [kernel/locking/]`
+  // its body (here: tu1.c) contributes nothing, callers included.
+  std::vector<StoredFunction> Fns;
+  std::vector<StoredFieldStore> Stores;
+  int64_t Id = 0;
+  const char *TUs[] = {
+      "void impl(struct foo *x);\n"
+      "void user(struct foo *x) { mutex_lock(&x->a); impl(x); mutex_unlock(&x->a); }\n",
+      "void impl(struct foo *x) { spin_lock(&x->s); mutex_lock(&x->b); }\n"};
+  for (int T = 0; T < 2; ++T) {
+    llvm::Expected<TUFacts> F = extractFromCode(
+        std::string(Prelude) + TUs[T], T ? "tu1.c" : "tu0.c", {"-xc"});
+    ASSERT_TRUE(bool(F)) << llvm::toString(F.takeError());
+    for (FunctionFacts &FF : F->Functions)
+      Fns.push_back(StoredFunction{++Id, {int64_t(T + 1)}, std::move(FF)});
+  }
+  rules::RuleSet R = testRules();
+  LockGraph Without = buildLockGraph(Fns, Stores, R);
+  EXPECT_NE(find(Without, "foo.a", "foo.s"), nullptr);
+  EXPECT_NE(find(Without, "foo.s", "foo.b"), nullptr);
+  R.Internal = {"tu1"};
+  LockGraph With = buildLockGraph(std::move(Fns), Stores, R);
+  EXPECT_TRUE(With.Edges.empty());
+}
+
 } // namespace

@@ -172,6 +172,22 @@ TEST_F(ShippedRules, MutexVariants) {
   EXPECT_TRUE(RS->LockTypes.contains("mutex"));
 }
 
+TEST_F(ShippedRules, LockImplementationsAreInternalAndTheirApisAreRules) {
+  EXPECT_EQ(RS->Internal, std::vector<std::string>{"kernel/locking/"});
+  // Implemented in kernel/locking/, so they must be rules.
+  const Api *WW = RS->api("ww_mutex_lock");
+  ASSERT_NE(WW, nullptr);
+  EXPECT_EQ(WW->Act, Action::Try);
+  EXPECT_TRUE(WW->Blocking);
+  EXPECT_FALSE(WW->SuccessNonzero) << "0 when taken, -EDEADLK otherwise";
+  const Api *RT = RS->api("rt_mutex_lock_nested");
+  ASSERT_NE(RT, nullptr);
+  EXPECT_EQ(RT->SubclassArg, 1);
+  ASSERT_NE(RS->api("rt_mutex_unlock"), nullptr);
+  ASSERT_NE(RS->api("ww_mutex_unlock"), nullptr);
+  EXPECT_TRUE(RS->LockTypes.contains("ww_mutex"));
+}
+
 TEST_F(ShippedRules, CopyFromUserTouchesMmapLock) {
   const Api *A = RS->api("copy_from_user");
   ASSERT_NE(A, nullptr);
@@ -489,7 +505,7 @@ TEST_F(RulesFiles, UnknownTopLevelKey) {
                                     "apiss: []\n");
   EXPECT_EQ(errorText(loadRules({P}).takeError()),
             P + ":3: key 'apiss': unknown top-level key (expected family, "
-                "include, lock_types, ignore, opaque, aliases, apis, names, forbid, orders)");
+                "include, lock_types, ignore, opaque, internal, aliases, apis, names, forbid, orders)");
 }
 
 TEST_F(RulesFiles, UnknownEntryKey) {
