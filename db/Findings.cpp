@@ -255,6 +255,10 @@ std::vector<Finding> findSelfDeadlocks(const LockGraph &G) {
     // depth + 1)`) differs from call to call.
     if (StringRef(E.Held).ends_with("/?"))
       continue;
+    // lock_set_cmp_fn(), lockdep_set_subclass(): lockdep is told how two
+    // instances nest (unix_state_double_lock(), a pty master and slave).
+    if (G.MayNest.count(std::string(baseClass(E.Held))))
+      continue;
     if (E.AcquiredMode == rules::Mode::RecursiveRead &&
         E.HeldMode != rules::Mode::Exclusive)
       continue; // recursive readers may nest

@@ -11,6 +11,7 @@
 #include "rules/Rules.h"
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,9 @@ struct LockGraph {
   std::vector<Edge> Edges;
   /// Class name -> flavor.
   std::map<std::string, std::string> Classes;
+  /// Classes whose instances lockdep is told may nest (lock_set_cmp_fn(),
+  /// a subclass set at initialisation): no self-deadlock for them.
+  std::set<std::string> MayNest;
   GraphStats Stats;
 };
 

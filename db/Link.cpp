@@ -317,6 +317,7 @@ private:
   DenseMap<std::pair<int64_t, unsigned>, int> Static;
   StringMap<std::vector<std::pair<int, std::string>>> FieldTargets;
   StringMap<std::string> LockdepNames;
+  std::set<std::string> MayNest;
   StringMap<StringRef> ClassCache;
 
   struct Witness {
@@ -436,6 +437,27 @@ void Linker::collectNames() {
           LockdepNames.try_emplace(R.Name, Name.Str);
       }
   ClassCache.clear();
+  // Nesting annotations, once the names are known.
+  for (const Function &F : Functions)
+    for (const Block &B : F.S->Facts.Blocks)
+      for (const CallEvent &E : B.Events) {
+        if (E.Callee.empty())
+          continue;
+        const rules::NameApi *N =
+            Rules.nameApi(StringRef(E.Callee).split('@').first);
+        if (!N || N->Arg >= (int)E.Args.size())
+          continue;
+        bool Nests = N->Nests;
+        if (N->SubclassArg >= 0 && N->SubclassArg < (int)E.Args.size()) {
+          const ArgValue &S = E.Args[N->SubclassArg];
+          Nests |= S.K == ArgValue::Kind::Int && S.Int != 0;
+        }
+        if (!Nests)
+          continue;
+        LockRef R = normalize(E.Args[N->Arg]);
+        if (R.K == LockRef::Class)
+          MayNest.insert(R.Name.str());
+      }
 }
 
 StringRef Linker::className(StringRef Raw) {
@@ -1329,6 +1351,7 @@ LockGraph Linker::run() {
     G.Edges.push_back(std::move(E));
   }
   G.Classes = ClassFlavor;
+  G.MayNest = MayNest;
   return G;
 }
 

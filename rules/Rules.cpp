@@ -56,8 +56,8 @@ constexpr StringLiteral ApiKeys[] = {
     "read_arg", "subclass_arg", "try_arg",     "flavor",  "irq",
     "success",  "tags",         "unless_held", "override", "blocking",
     "if_arg",   "if_mask"};
-constexpr StringLiteral NameKeys[] = {"function", "arg", "name_arg",
-                                      "override"};
+constexpr StringLiteral NameKeys[] = {"function", "arg",   "name_arg",
+                                      "subclass_arg", "nests", "override"};
 constexpr StringLiteral ForbidKeys[] = {"name", "message", "outer", "inner"};
 constexpr StringLiteral SelectorKeys[] = {"locks", "flavors", "tags"};
 constexpr StringLiteral OrderKeys[] = {"name", "before", "after", "message"};
@@ -516,16 +516,18 @@ Expected<NameEntry> FileParser::parseName(yaml::MappingNode *M) {
                      N.Function = std::move(*S);
                      Out.FunctionLine = line(K);
                      HasFunction = true;
-                   } else if (Key == "override") {
+                   } else if (Key == "override" || Key == "nests") {
                      Expected<bool> B = boolean(Key, K, V);
                      if (!B)
                        return B.takeError();
-                     Out.Override = *B;
+                     (Key == "override" ? Out.Override : N.Nests) = *B;
                    } else {
                      Expected<int> I = index(Key, K, V);
                      if (!I)
                        return I.takeError();
-                     (Key == "arg" ? N.Arg : N.NameArg) = *I;
+                     (Key == "arg"        ? N.Arg
+                      : Key == "name_arg" ? N.NameArg
+                                          : N.SubclassArg) = *I;
                    }
                    return Error::success();
                  });

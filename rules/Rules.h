@@ -93,6 +93,11 @@ struct NameApi {
   std::string Function;
   int Arg = 0;
   int NameArg = 1;
+  /// A call annotates the class so that two of its instances may nest
+  /// (lock_set_cmp_fn()); with SubclassArg, only when that argument is a
+  /// non-zero constant (lockdep_set_subclass() at initialisation).
+  bool Nests = false;
+  int SubclassArg = -1;
   std::string File;
   unsigned Line = 0;
 };

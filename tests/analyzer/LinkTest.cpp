@@ -631,4 +631,46 @@ TEST(Link, InternalFilesAreNotAnalysed) {
   EXPECT_TRUE(With.Edges.empty());
 }
 
+TEST(Link, NestingAnnotationsMakeNoSelfDeadlock) {
+  // lock_set_cmp_fn() (unix sockets locked in address order) and a
+  // non-zero subclass set at initialisation (a pty slave's legacy_mutex)
+  // tell lockdep how two instances nest; a subclass 0 tells it nothing.
+  std::vector<StoredFunction> Fns;
+  std::vector<StoredFieldStore> Stores;
+  llvm::Expected<TUFacts> F = extractFromCode(
+      std::string(Prelude) +
+          "void lockdep_set_lock_cmp_fn(void *lock, void *cmp, void *print);\n"
+          "void lockdep_init_map_type(void *lock, const char *n, void *key, int sub);\n"
+          "void init(struct foo *x) {\n"
+          "  lockdep_set_lock_cmp_fn(&x->a, 0, 0);\n"
+          "  lockdep_init_map_type(&x->s, \"s\", 0, 1);\n"
+          "  lockdep_init_map_type(&x->b, \"b\", 0, 0);\n"
+          "}\n"
+          "void twice(struct foo *x, struct foo *y) {\n"
+          "  mutex_lock(&x->a); mutex_lock(&y->a);\n"
+          "  spin_lock(&x->s); spin_lock(&y->s);\n"
+          "  mutex_lock(&x->b); mutex_lock(&y->b);\n"
+          "}\n",
+      "tu0.c", {"-xc"});
+  ASSERT_TRUE(bool(F)) << llvm::toString(F.takeError());
+  int64_t Id = 0;
+  for (FunctionFacts &FF : F->Functions)
+    Fns.push_back(StoredFunction{++Id, {1}, std::move(FF)});
+  rules::RuleSet R = testRules();
+  rules::NameApi Cmp;
+  Cmp.Function = "lockdep_set_lock_cmp_fn";
+  Cmp.Nests = true;
+  R.Names["lockdep_set_lock_cmp_fn"] = Cmp;
+  rules::NameApi Init;
+  Init.Function = "lockdep_init_map_type";
+  Init.SubclassArg = 3;
+  R.Names["lockdep_init_map_type"] = Init;
+  LockGraph G = buildLockGraph(std::move(Fns), Stores, R);
+  // lockdep_init_map_type() also names the class after its name argument.
+  EXPECT_EQ(G.MayNest, (std::set<std::string>{"foo.a", "s"}));
+  std::vector<Finding> Fs = findSelfDeadlocks(G);
+  ASSERT_EQ(Fs.size(), 1u);
+  EXPECT_EQ(Fs[0].Locks, std::vector<std::string>{"b"});
+}
+
 } // namespace
