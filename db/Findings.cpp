@@ -84,6 +84,24 @@ static bool isLockFlavor(StringRef Flavor) {
   return Flavor != "region" && Flavor != "context";
 }
 
+/// The chain calls, through a function-pointer field, a function already on
+/// it (misc_open() -> f_op->open -> misc_open(), a driver's ndo_get_stats64
+/// reached from its own): a dispatcher resolved to itself, nearly always
+/// on another object or not at all.
+static bool reentersThroughPointer(const Edge &E) {
+  for (size_t I = 0; I < E.Chain.size(); ++I) {
+    if (E.Chain[I].Via.empty())
+      continue;
+    StringRef Fn = E.Chain[I].Function;
+    if (Fn == E.Function)
+      return true;
+    for (size_t J = 0; J < I; ++J)
+      if (E.Chain[J].Function == Fn)
+        return true;
+  }
+  return false;
+}
+
 static int rankOf(ArrayRef<size_t> Edges, const LockGraph &G) {
   int Rank = 100;
   for (size_t I : Edges) {
@@ -95,6 +113,8 @@ static int rankOf(ArrayRef<size_t> Edges, const LockGraph &G) {
       Rank -= 5;
     if (!E.HeldMust)
       Rank -= 5;
+    if (reentersThroughPointer(E))
+      Rank -= 20;
   }
   return std::max(Rank, 0);
 }

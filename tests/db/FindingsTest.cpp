@@ -130,6 +130,25 @@ TEST(Ranks, EdgeFromALockHeldOnSomePathsRanksLower) {
   EXPECT_EQ(Fs[0].Rank - Fs[1].Rank, 5);
 }
 
+TEST(Ranks, ChainReenteringItsFunctionThroughAPointerRanksLower) {
+  // misc_open() holds misc_mtx and calls file->f_op->open, which the ops
+  // table resolves to misc_open() itself.
+  LockGraph G;
+  G.Edges = {edge("misc_mtx", "misc_mtx", Mode::Exclusive, Mode::Exclusive,
+                  125, "misc_open"),
+             edge("foo.lock", "foo.lock")};
+  G.Edges[0].Chain = {Hop{"misc_open", "x.c", 163, "", ""},
+                      Hop{"misc_open", "x.c", 125, "file_operations.open",
+                          "mutex_lock"}};
+  std::vector<Finding> Fs = findSelfDeadlocks(G);
+  ASSERT_EQ(Fs.size(), 2u);
+  EXPECT_EQ(Fs[0].Locks, std::vector<std::string>{"foo.lock"});
+  EXPECT_EQ(Fs[1].Locks, std::vector<std::string>{"misc_mtx"});
+  // 100, -2 for the second hop, -5 for the indirect one, -20, -10 (not
+  // the same expression).
+  EXPECT_EQ(Fs[1].Rank, 63);
+}
+
 TEST(SelfDeadlock, RwsemReadReadIsRecursiveLockingButRwlockReadReadIsNot) {
   LockGraph G;
   G.Edges = {edge("a.sem", "a.sem", Mode::Shared, Mode::Shared),
