@@ -331,6 +331,8 @@ private:
   std::vector<WitnessNode> Nodes;
   /// Locks released by the function being recorded that it may not hold.
   std::vector<LockRef> ReleaseCandidates;
+  /// Every lock the function being recorded releases.
+  std::vector<LockRef> ReleasedHere;
 };
 
 void Linker::index(const std::vector<StoredFieldStore> &Stores) {
@@ -760,6 +762,8 @@ void Linker::release(int Fn, State &S, const LockRef &R, bool Direct,
   // at the exit.
   if (Record && (!Found || !Must) && !is_contained(ReleaseCandidates, R))
     ReleaseCandidates.push_back(R);
+  if (Record && !is_contained(ReleasedHere, R))
+    ReleasedHere.push_back(R);
 }
 
 void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
@@ -1044,6 +1048,7 @@ void Linker::analyze(int Fn, bool &Changed) {
   }
   // Recording pass over the fixpoint.
   ReleaseCandidates.clear();
+  ReleasedHere.clear();
   for (unsigned B = 0; B < FF.Blocks.size(); ++B)
     if (In[B].Reached)
       Successors(B, In[B], /*Record=*/true, Changed,
@@ -1052,6 +1057,12 @@ void Linker::analyze(int Fn, bool &Changed) {
   // held at exit is released; one taken again is a no-op; a lock taken here
   // and held on every path to the exit is returned held.
   const State &Exit = In[FF.Exit];
+  // Returning a conditional lock's result makes a trylock wrapper only if
+  // the function never releases that lock: input_register_handle() returns
+  // mutex_lock_interruptible()'s error, but unlocks before returning 0.
+  erase_if(F.Sum.TryRets, [&](const TryRet &T) {
+    return is_contained(ReleasedHere, T.L.Lock);
+  });
   for (const LockRef &R : ReleaseCandidates) {
     if (any_of(Exit.Held, [&](const HeldEntry &H) { return H.L.Lock == R; }))
       continue;

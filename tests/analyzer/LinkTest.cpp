@@ -673,4 +673,35 @@ TEST(Link, NestingAnnotationsMakeNoSelfDeadlock) {
   EXPECT_EQ(Fs[0].Locks, std::vector<std::string>{"b"});
 }
 
+TEST(Link, ReturnedLockResultIsNoTrylockWrapperWhenTheLockIsReleased) {
+  // input_register_handle(): `error = mutex_lock_interruptible(m); if
+  // (error) return error; ... mutex_unlock(m); return 0;` returns without
+  // the lock on both paths. A plain wrapper returning the result does
+  // return with it held on success.
+  Result R = link({"int mutex_lock_killable(struct mutex *m);\n"
+                   "int reg(struct foo *x) {\n"                 // 18
+                   "  int error = mutex_lock_killable(&x->a);\n"
+                   "  if (error)\n"
+                   "    return error;\n"
+                   "  mutex_unlock(&x->a);\n"
+                   "  return 0;\n"
+                   "}\n"
+                   "void conn(struct foo *x) {\n"                // 25
+                   "  if (reg(x))\n"
+                   "    return;\n"
+                   "  spin_lock(&x->s);\n"
+                   "}\n"
+                   "int lk(struct foo *x) { return mutex_lock_killable(&x->b); }\n" // 30
+                   "void use(struct foo *x) {\n"
+                   "  if (lk(x))\n"                              // 32
+                   "    return;\n"
+                   "  spin_lock(&x->s);\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.a", "foo.s"), nullptr);
+  const Edge *BS = find(R.G, "foo.b", "foo.s");
+  ASSERT_NE(BS, nullptr);
+  EXPECT_EQ(BS->Function, "use");
+  EXPECT_EQ(BS->HeldLine, 32u);
+}
+
 } // namespace
