@@ -329,6 +329,9 @@ private:
   std::map<std::string, std::string> ClassFlavor;
   GraphStats Stats;
   std::vector<WitnessNode> Nodes;
+  /// Off during all but the last round over a large SCC: its summaries
+  /// change between rounds, its class edges are made again in the last.
+  bool ClassEdges = true;
   /// Locks released by the function being recorded that it may not hold.
   std::vector<LockRef> ReleaseCandidates;
   /// Every lock the function being recorded releases.
@@ -683,6 +686,8 @@ void Linker::emitEdge(int Fn, const HeldEntry &H, AcqEntry &A,
     }
     return;
   }
+  if (!ClassEdges)
+    return;
   SmallString<128> K;
   raw_svector_ostream OS(K);
   fullNameTo(OS, H.L);
@@ -1287,12 +1292,14 @@ LockGraph Linker::run() {
       ++Stats.LargeSccs;
       Stats.LargestScc = std::max<unsigned>(Stats.LargestScc, C.size());
       for (unsigned Round = 0; Round < LargeSccRounds; ++Round) {
+        ClassEdges = Round + 1 == LargeSccRounds;
         bool Changed = false;
         for (int Fn : Order)
           analyze(Fn, Changed);
-        if (!Changed)
+        if (!Changed && ClassEdges)
           break;
       }
+      ClassEdges = true;
     } else {
       for (unsigned Iter = 0; Iter < 32; ++Iter) {
         bool Changed = false;
