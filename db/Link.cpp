@@ -75,12 +75,15 @@ namespace {
 struct LockRef {
   enum Kind : uint8_t { Unknown, Class, Param } K = Unknown;
   unsigned Index = 0; // Param: parameter index
-  StringRef Name;     // Class: canonical class name
+  StringRef Name;     // Class: canonical class name, from className()
   StringRef Instance; // source spelling, for same-instance checks
 
   bool valid() const { return K != Unknown; }
+  /// Class names are all saved by the linker's UniqueStringSaver, so equal
+  /// names share their characters: comparing pointers is comparing names.
   bool operator==(const LockRef &O) const {
-    return K == O.K && Index == O.Index && Name == O.Name;
+    return K == O.K && Index == O.Index && Name.size() == O.Name.size() &&
+           (Name.empty() || Name.data() == O.Name.data());
   }
 };
 
