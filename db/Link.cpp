@@ -173,7 +173,7 @@ struct TryRet {
 /// Most acquisitions one summary keeps.
 constexpr size_t MaxAcquisitions = 2048;
 /// Most callers' locks an acquisition remembers as dropped before it.
-constexpr size_t MaxDropped = 8;
+constexpr size_t MaxDropped = 4;
 /// Acquisitions reached through more calls through function-pointer
 /// fields than this are not passed on to callers: every ops-table call
 /// fans out to all implementations, and chains of three or more make the
