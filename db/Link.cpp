@@ -907,8 +907,11 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
   }
   for (int G : Targets)
     for (const LockRef &R : Functions[G].Sum.Released)
-      release(Fn, S, instantiate(R, E.Args), /*Direct=*/false, Record,
-              Changed);
+      // A parameter of the callee is a lock this function names in the
+      // call (spin_unlock_irq(&current->sighand->siglock) through its
+      // header wrapper): as direct as an unlock API.
+      release(Fn, S, instantiate(R, E.Args),
+              /*Direct=*/R.K == LockRef::Param, Record, Changed);
   for (int G : Targets) {
     const Summary &SG = Functions[G].Sum;
     for (const HeldEntry &H : SG.ExitHeld) {

@@ -544,8 +544,9 @@ TEST(Link, SubclassComputedAtRunTimeIsNoSelfDeadlock) {
 TEST(Link, OwnUnlockOfCallersLockIsNotCrowdedOutByCalleeReleases) {
   // ptrace_stop(): after callees whose summaries release many locks
   // (schedule() in a large SCC), the function unlocks the caller's siglock
-  // and takes it again. Its own unlock must be among the dropped locks an
-  // acquisition remembers, or the caller sees a self-deadlock.
+  // and takes it again, through the header wrapper spin_unlock_irq(). Its
+  // own unlock must be among the dropped locks an acquisition remembers,
+  // or the caller sees a self-deadlock.
   Result R = link({"struct mutex g0, g1, g2, g3, g4, g5, g6, g7, g8;\n"
                    "static void drop_all(void) {\n"
                    "  mutex_unlock(&g0);\n"
@@ -558,9 +559,10 @@ TEST(Link, OwnUnlockOfCallersLockIsNotCrowdedOutByCalleeReleases) {
                    "  mutex_unlock(&g7);\n"
                    "  mutex_unlock(&g8);\n"
                    "}\n"
+                   "static void unlock_it(struct mutex *m) { mutex_unlock(m); }\n"
                    "static void cycle(struct foo *x) {\n"
                    "  drop_all();\n"
-                   "  mutex_unlock(&x->a);\n"
+                   "  unlock_it(&x->a);\n"
                    "  mutex_lock(&x->a);\n"
                    "}\n"
                    "void caller(struct foo *x) {\n"
