@@ -96,6 +96,14 @@ std::string fieldName(const FieldDecl *FD) {
   return Rec + "." + FD->getName().str();
 }
 
+/// cleanup.h's lock guards (DEFINE_LOCK_GUARD_1: guard(spinlock),
+/// scoped_guard(raw_spinlock_irqsave), ...) keep the lock pointer in the
+/// `lock` member of a `class_NAME_t`.
+static bool isGuardLock(const FieldDecl *F) {
+  std::string N = fieldName(F);
+  return StringRef(N).starts_with("class_") && StringRef(N).ends_with("_t.lock");
+}
+
 namespace {
 
 /// Lowers one function; see the file comment.
@@ -111,6 +119,8 @@ private:
   ArgValue pathOf(const Expr *E, unsigned Depth = 0) const;
   ArgValue varPath(const VarDecl *VD, unsigned Depth) const;
   std::string spelling(const Expr *E, unsigned Depth) const;
+  std::optional<ArgValue> guardLock(const Expr *Base, const FieldDecl *Field,
+                                    unsigned Depth) const;
   std::optional<CallEvent> callEvent(const CallExpr *CE) const;
   /// The call whose result E tests, and whether E is true when that result
   /// is non-zero.
@@ -177,6 +187,9 @@ ArgValue Lowerer::pathOf(const Expr *E, unsigned Depth) const {
     const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl());
     if (!Field)
       return ArgValue::unknown();
+    if (isGuardLock(Field))
+      if (std::optional<ArgValue> P = guardLock(ME->getBase(), Field, Depth))
+        return *P;
     ArgValue P = pathOf(ME->getBase(), Depth + 1);
     if (!P.isPath()) {
       P = ArgValue();
@@ -218,6 +231,51 @@ ArgValue Lowerer::pathOf(const Expr *E, unsigned Depth) const {
       return ArgValue::integer(R.Val.getInt().getExtValue());
   }
   return ArgValue::unknown();
+}
+
+/// The lock a guard's `lock` member holds. In the constructor, `_T` points
+/// to `_t = { .lock = l }`: the initializer. In the destructor, `_T` is the
+/// parameter, which the cleanup call binds to the guarded lock itself (see
+/// varPath): the parameter.
+std::optional<ArgValue> Lowerer::guardLock(const Expr *Base,
+                                           const FieldDecl *Field,
+                                           unsigned Depth) const {
+  for (unsigned Guard = 0; Base && Guard < 4; ++Guard) {
+    Base = Base->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(Base)) {
+      if (UO->getOpcode() != UO_AddrOf && UO->getOpcode() != UO_Deref)
+        return std::nullopt;
+      Base = UO->getSubExpr();
+      continue;
+    }
+    const auto *DRE = dyn_cast<DeclRefExpr>(Base);
+    if (!DRE)
+      return std::nullopt;
+    if (const auto *PD = dyn_cast<ParmVarDecl>(DRE->getDecl()))
+      return PD->getDeclContext() == FD
+                 ? std::optional<ArgValue>(ArgValue::param(
+                       PD->getFunctionScopeIndex(), PD->getName()))
+                 : std::nullopt;
+    const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+    if (!VD || VD->hasGlobalStorage())
+      return std::nullopt;
+    if (const auto *ILE = dyn_cast_or_null<InitListExpr>(
+            VD->getInit() ? VD->getInit()->IgnoreParenImpCasts() : nullptr)) {
+      const InitListExpr *Sem = ILE->isSemanticForm() ? ILE : ILE->getSemanticForm();
+      unsigned I = Field->getFieldIndex();
+      if (!Sem || I >= Sem->getNumInits())
+        return std::nullopt;
+      ArgValue P = pathOf(Sem->getInit(I), Depth + 1);
+      if (P.K == ArgValue::Kind::Unknown)
+        return std::nullopt;
+      return P;
+    }
+    auto It = SingleDef.find(VD);
+    if (It == SingleDef.end() || !It->second)
+      return std::nullopt;
+    Base = It->second;
+  }
+  return std::nullopt;
 }
 
 /// A short spelling of an expression that is no access path, so that

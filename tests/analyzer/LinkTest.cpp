@@ -706,4 +706,33 @@ TEST(Link, ReturnedLockResultIsNoTrylockWrapperWhenTheLockIsReleased) {
   EXPECT_EQ(BS->HeldLine, 32u);
 }
 
+TEST(Link, LockGuardStructsHoldTheGuardedLock) {
+  // DEFINE_LOCK_GUARD_1(spinlock, spinlock_t, spin_lock(_T->lock),
+  // spin_unlock(_T->lock)) as cleanup.h expands it: the guard class keeps
+  // the lock in .lock. Nested scoped_guard(spinlock) on two different locks
+  // were a self-deadlock of one class class_spinlock_t.lock.
+  Result R = link({"typedef struct { spinlock_t *lock; } class_spinlock_t;\n"
+                   "static inline void class_spinlock_destructor(class_spinlock_t *_T)\n"
+                   "{ if (_T->lock) { spin_unlock(_T->lock); } }\n"
+                   "static inline class_spinlock_t class_spinlock_constructor(spinlock_t *l)\n"
+                   "{ class_spinlock_t _t = { .lock = l }, *_T = &_t; spin_lock(_T->lock); return _t; }\n"
+                   "void f(struct foo *x) {\n"                                   // 22
+                   "  {\n"
+                   "    class_spinlock_t g __attribute__((cleanup(class_spinlock_destructor))) =\n"
+                   "        class_spinlock_constructor(&x->s);\n"               // 25
+                   "    mutex_lock(&x->a);\n"                                    // 26
+                   "  }\n"
+                   "  mutex_lock(&x->b);\n"
+                   "}\n"});
+  for (const Edge &E : R.G.Edges) {
+    EXPECT_EQ(llvm::StringRef(E.Held).find("class_"), llvm::StringRef::npos) << E.Held;
+    EXPECT_EQ(llvm::StringRef(E.Acquired).find("class_"), llvm::StringRef::npos);
+  }
+  const Edge *SA = find(R.G, "foo.s", "foo.a");
+  ASSERT_NE(SA, nullptr);
+  EXPECT_EQ(SA->Function, "f");
+  EXPECT_EQ(chain(*SA), "f:26");
+  EXPECT_EQ(find(R.G, "foo.s", "foo.b"), nullptr) << "the destructor released it";
+}
+
 } // namespace
