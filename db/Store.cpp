@@ -548,7 +548,7 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs) {
         G.Edges.push_back(std::move(E));
         return Error::success();
       }))
-    return std::move(E);
+    return E;
   auto Hp = Db->prepare("SELECT edge_id, function, file, line, via, api FROM "
                         "edge_hop ORDER BY edge_id, seq");
   if (!Hp)
@@ -559,7 +559,7 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs) {
         G.Edges[Index[Hp->integer(0)]].Chain.push_back(std::move(H));
         return Error::success();
       }))
-    return std::move(E);
+    return E;
   auto Fd = Db->prepare("SELECT id, kind, rule, rank, locks, message, "
                         "suppressed, suppression_reason FROM finding ORDER BY "
                         "rank DESC, id");
