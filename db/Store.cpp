@@ -337,7 +337,7 @@ Expected<std::vector<StoredFunction>> Store::loadFunctions() {
         if (!Body)
           return Body.takeError();
         if (Error E = F.Facts.bodyFromJSON(*Body))
-          return std::move(E);
+          return E;
         Index[F.Id] = Out.size();
         Out.push_back(std::move(F));
         return Error::success();
@@ -603,7 +603,7 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs) {
         Fs.push_back(std::move(F));
         return Error::success();
       }))
-    return std::move(E);
+    return E;
   return Error::success();
 }
 

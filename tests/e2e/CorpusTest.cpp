@@ -38,8 +38,9 @@ TEST_P(Corpus, MatchesGolden) {
   // Golden files of the other formats, where a case has them.
   for (const char *Format : {"json", "text"}) {
     std::string Path = corpusDir() + "/" + Case + "/expected." + Format;
-    if (llvm::sys::fs::exists(Path))
+    if (llvm::sys::fs::exists(Path)) {
       EXPECT_EQ(readFile(Path), formatCase(Db, Format)) << Path;
+    }
   }
 }
 
