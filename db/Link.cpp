@@ -126,6 +126,9 @@ struct HeldEntry {
   unsigned Line = 0;
   /// Held on every path to this point, not only on some.
   bool Must = true;
+  /// Taken by this function (or a callee given it as an argument), not
+  /// returned held by a callee on its own account.
+  bool Direct = true;
 };
 
 struct AcqEntry {
@@ -211,6 +214,11 @@ struct State {
   /// Locks this function released without holding them (its callers'),
   /// on every path to here, and not taken again since.
   SmallVector<LockRef, 1> Dropped;
+  /// The first OwnDropped of Dropped were unlocked by this function itself
+  /// (or a callee given the lock as an argument); the rest were released
+  /// according to callees' summaries, which in the large SCC are
+  /// over-approximations.
+  unsigned OwnDropped = 0;
   /// Parameters known zero (false) or non-zero (true) on every path to
   /// here, from branches on them.
   SmallVector<std::pair<unsigned, bool>, 1> Facts;
@@ -293,7 +301,7 @@ private:
   void apiEvent(int Fn, const CallEvent &E, const rules::Api &R, unsigned Id,
                 State &S, bool Record, bool &Changed);
   void hold(int Fn, State &S, const LockInfo &L, unsigned Line, unsigned Id,
-            bool SuccessNonzero);
+            bool SuccessNonzero, bool Direct);
   void release(int Fn, State &S, const LockRef &R, bool Direct, bool Record,
                bool &Changed);
   bool suppressed(const State &S, const LockInfo &L) const;
@@ -664,6 +672,15 @@ void Linker::addAcq(int Fn, AcqEntry &A, bool &Changed) {
     node(Fn, A);
     Old = A;
     Changed = true;
+    return;
+  }
+  // The same acquisition recorded again (a later round over a large SCC,
+  // a later fixpoint iteration) knows its callees better: its dropped
+  // locks replace the first recording's.
+  if (A.Depth == Old.Depth && A.Line == Old.Line && A.Parent == Old.Parent &&
+      A.DroppedBefore != Old.DroppedBefore) {
+    Old.DroppedBefore = A.DroppedBefore;
+    Changed = true;
   }
 }
 
@@ -722,9 +739,19 @@ void Linker::emitEdge(int Fn, const HeldEntry &H, AcqEntry &A,
 }
 
 void Linker::hold(int Fn, State &S, const LockInfo &L, unsigned Line,
-                  unsigned Id, bool SuccessNonzero) {
-  HeldEntry H{L, Line};
-  erase(S.Dropped, L.Lock);
+                  unsigned Id, bool SuccessNonzero, bool Direct) {
+  HeldEntry H{L, Line, /*Must=*/true, Direct};
+  // A caller's lock taken again by this function (or by a callee given it
+  // as an argument) is no longer dropped. A lock of the same class that a
+  // callee returns holding on its own account is another instance, or the
+  // large SCC's over-approximation: ptrace_stop() drops the caller's
+  // siglock, then calls schedule(), whose summary may return holding one.
+  if (Direct)
+    if (auto It = find(S.Dropped, L.Lock); It != S.Dropped.end()) {
+      if (unsigned(It - S.Dropped.begin()) < S.OwnDropped)
+        --S.OwnDropped;
+      S.Dropped.erase(It);
+    }
   if (L.Conditional && Functions[Fn].Tested.count(Id)) {
     S.Pend.push_back({Id, H, SuccessNonzero});
     return;
@@ -752,18 +779,30 @@ void Linker::release(int Fn, State &S, const LockRef &R, bool Direct,
   for (const HeldEntry &H : S.Held)
     if (Matches(H)) {
       Found = true;
-      Must |= H.Must;
+      // Held because a callee's summary says it returns holding a lock of
+      // this class (the large SCC's over-approximation, or another
+      // instance): an unlock here may still be of the caller's lock.
+      Must |= H.Must && H.Direct;
     }
   erase_if(S.Held, Matches);
   // Only the first MaxDropped reach the acquisitions after this point, so
   // a lock this function unlocks itself goes before those its callees'
   // summaries say they release: ptrace_stop()'s unlock of the caller's
   // siglock must not be crowded out by what schedule() may release.
-  if ((!Found || !Must) && !is_contained(S.Dropped, R)) {
-    if (Direct)
+  if (!Found || !Must) {
+    auto It = find(S.Dropped, R);
+    if (Direct) {
+      // Also when a callee "released" it earlier: this unlock is certain.
+      if (It != S.Dropped.end()) {
+        if (unsigned(It - S.Dropped.begin()) < S.OwnDropped)
+          --S.OwnDropped;
+        S.Dropped.erase(It);
+      }
       S.Dropped.insert(S.Dropped.begin(), R);
-    else
+      ++S.OwnDropped;
+    } else if (It == S.Dropped.end()) {
       S.Dropped.push_back(R);
+    }
   }
   // Released while possibly not taken here: the caller's lock. Whether the
   // caller sees a release or a no-op (released and taken again) is decided
@@ -832,7 +871,7 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
   }
   if (R.Act == rules::Action::Touch)
     return;
-  hold(Fn, S, L, E.Line, Id, R.SuccessNonzero);
+  hold(Fn, S, L, E.Line, Id, R.SuccessNonzero, /*Direct=*/true);
 }
 
 void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
@@ -866,8 +905,12 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
           ++Stats.CutIndirect;
         continue;
       }
-      AcqEntry A{L, E.Line, -1, CA.Node, Via, CA.Depth + 1, Indirect,
-                 droppedPrefix(S)};
+      // This function's own unlocks, then what the callee passes on (its
+      // own first), then what this function's callees released.
+      AcqEntry A{L, E.Line, -1, CA.Node, Via, CA.Depth + 1, Indirect, {}};
+      A.DroppedBefore.append(
+          S.Dropped.begin(),
+          S.Dropped.begin() + std::min<size_t>(S.OwnDropped, MaxDropped));
       // What the callee dropped is this function's lock when it holds it
       // here (then it matters only for edges made here), else a lock of
       // this function's callers, which the summary passes on.
@@ -882,6 +925,10 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
         if (A.DroppedBefore.size() < MaxDropped)
           A.DroppedBefore.push_back(I);
       }
+      for (unsigned D = S.OwnDropped;
+           D < S.Dropped.size() && A.DroppedBefore.size() < MaxDropped; ++D)
+        if (!is_contained(A.DroppedBefore, S.Dropped[D]))
+          A.DroppedBefore.push_back(S.Dropped[D]);
       if (Record) {
         addAcq(Fn, A, Changed);
         for (const HeldEntry &H : S.Held)
@@ -919,13 +966,14 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
       // Held on every path out of the callee: unconditionally the caller's.
       L.Conditional = false;
       if (L.Lock.valid())
-        hold(Fn, S, L, E.Line, Id, true);
+        hold(Fn, S, L, E.Line, Id, true, H.L.Lock.K == LockRef::Param);
     }
     for (const TryRet &T : SG.TryRets) {
       LockInfo L = instantiate(T.L, E.Args);
       L.Conditional = true;
       if (L.Lock.valid())
-        hold(Fn, S, L, E.Line, Id, T.SuccessNonzero);
+        hold(Fn, S, L, E.Line, Id, T.SuccessNonzero,
+             T.L.Lock.K == LockRef::Param);
     }
   }
 }
@@ -944,8 +992,15 @@ bool Linker::join(State &Into, const State &From) {
   });
   Changed |= Into.Facts.size() != FactsBefore;
   size_t DroppedBefore = Into.Dropped.size();
-  erase_if(Into.Dropped,
-           [&](const LockRef &R) { return !is_contained(From.Dropped, R); });
+  unsigned Own = 0;
+  SmallVector<LockRef, 1> Kept;
+  for (unsigned I = 0; I < Into.Dropped.size(); ++I)
+    if (is_contained(From.Dropped, Into.Dropped[I])) {
+      Own += I < Into.OwnDropped;
+      Kept.push_back(Into.Dropped[I]);
+    }
+  Into.Dropped = std::move(Kept);
+  Into.OwnDropped = Own;
   Changed |= Into.Dropped.size() != DroppedBefore;
   auto Same = [](const HeldEntry &A, const HeldEntry &B) {
     return A.L.Lock == B.L.Lock && A.L.Sub == B.L.Sub && A.L.M == B.L.M;
@@ -965,6 +1020,10 @@ bool Linker::join(State &Into, const State &From) {
     }
     if (It->Must && !H.Must) {
       It->Must = false;
+      Changed = true;
+    }
+    if (It->Direct && !H.Direct) {
+      It->Direct = false;
       Changed = true;
     }
     if (H.Line < It->Line) {

@@ -546,6 +546,7 @@ TEST(Link, OwnUnlockOfCallersLockIsNotCrowdedOutByCalleeReleases) {
   // (schedule() in a large SCC), the function unlocks the caller's siglock
   // and takes it again, through the header wrapper spin_unlock_irq(). Its
   // own unlock must be among the dropped locks an acquisition remembers,
+  // also one level up (ptrace_do_notify(), whose callees release as much),
   // or the caller sees a self-deadlock.
   Result R = link({"struct mutex g0, g1, g2, g3, g4, g5, g6, g7, g8;\n"
                    "static void drop_all(void) {\n"
@@ -565,9 +566,13 @@ TEST(Link, OwnUnlockOfCallersLockIsNotCrowdedOutByCalleeReleases) {
                    "  unlock_it(&x->a);\n"
                    "  mutex_lock(&x->a);\n"
                    "}\n"
+                   "static void mid(struct foo *x) {\n"
+                   "  drop_all();\n"
+                   "  cycle(x);\n"
+                   "}\n"
                    "void caller(struct foo *x) {\n"
                    "  mutex_lock(&x->a);\n"
-                   "  cycle(x);\n"
+                   "  mid(x);\n"
                    "  mutex_unlock(&x->a);\n"
                    "}\n"});
   EXPECT_EQ(find(R.G, "foo.a", "foo.a"), nullptr);
