@@ -129,6 +129,7 @@ private:
   /// `if (!lock_taken)`, `if (block_group)`: the parameter a branch tests,
   /// and whether the condition is true when it is non-zero.
   std::optional<std::pair<unsigned, bool>> testedParam(const Expr *E) const;
+  const Expr *testedValue(const Expr *E, bool &Polarity, bool CallResult) const;
 
   const FunctionDecl *FD;
   ASTContext &Ctx;
@@ -368,76 +369,29 @@ static bool isZero(const Expr *E, ASTContext &Ctx) {
          R.Val.getInt().isZero();
 }
 
-std::optional<std::pair<unsigned, bool>>
-Lowerer::testedParam(const Expr *E) const {
-  bool Polarity = true;
+/// Looks through what does not change which value a branch tests:
+/// likely()/unlikely(), `!` (flipping Polarity), `== 0` and `!= 0`, and for
+/// call results also `< 0` (0-or-negative-errno APIs) and `x = call()`.
+/// Returns the tested expression, or null for anything else.
+const Expr *Lowerer::testedValue(const Expr *E, bool &Polarity,
+                                 bool CallResult) const {
   for (unsigned Guard = 0; E && Guard < 16; ++Guard) {
     E = E->IgnoreParenCasts();
-    if (const auto *CE = dyn_cast<CallExpr>(E)) {
+    if (const auto *CE = dyn_cast<CallExpr>(E))
       if (CE->getBuiltinCallee() == Builtin::BI__builtin_expect &&
           CE->getNumArgs() == 2) {
         E = CE->getArg(0);
         continue;
       }
-      return std::nullopt;
-    }
     if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
       if (UO->getOpcode() != UO_LNot)
-        return std::nullopt;
+        return nullptr;
       Polarity = !Polarity;
       E = UO->getSubExpr();
       continue;
     }
     if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
-      const Expr *L = BO->getLHS(), *R = BO->getRHS();
-      if (isZero(L, Ctx))
-        std::swap(L, R);
-      if (!isZero(R, Ctx))
-        return std::nullopt;
-      if (BO->getOpcode() == BO_EQ)
-        Polarity = !Polarity;
-      else if (BO->getOpcode() != BO_NE)
-        return std::nullopt;
-      E = L;
-      continue;
-    }
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
-      const auto *PD = dyn_cast<ParmVarDecl>(DRE->getDecl());
-      if (!PD || PD->getDeclContext() != FD || AssignedParams.count(PD) ||
-          !(PD->getType()->isIntegralOrEnumerationType() ||
-            PD->getType()->isPointerType()))
-        return std::nullopt;
-      return std::make_pair(PD->getFunctionScopeIndex(), Polarity);
-    }
-    return std::nullopt;
-  }
-  return std::nullopt;
-}
-
-std::optional<std::pair<const CallExpr *, bool>>
-Lowerer::testedCall(const Expr *E) const {
-  bool Polarity = true;
-  for (unsigned Guard = 0; E && Guard < 16; ++Guard) {
-    E = E->IgnoreParenCasts();
-    if (const auto *CE = dyn_cast<CallExpr>(E)) {
-      // likely()/unlikely(): __builtin_expect(!!(x), c) tests x.
-      if (CE->getBuiltinCallee() == Builtin::BI__builtin_expect &&
-          CE->getNumArgs() == 2) {
-        E = CE->getArg(0);
-        continue;
-      }
-      return std::make_pair(CE, Polarity);
-    }
-    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
-      if (UO->getOpcode() != UO_LNot)
-        return std::nullopt;
-      Polarity = !Polarity;
-      E = UO->getSubExpr();
-      continue;
-    }
-    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
-      // x == 0, x != 0, x < 0 (0-or-negative-errno APIs), and x = call().
-      if (BO->getOpcode() == BO_Assign) {
+      if (CallResult && BO->getOpcode() == BO_Assign) {
         E = BO->getRHS();
         continue;
       }
@@ -445,23 +399,47 @@ Lowerer::testedCall(const Expr *E) const {
       if (isZero(L, Ctx))
         std::swap(L, R);
       if (!isZero(R, Ctx))
-        return std::nullopt;
+        return nullptr;
       if (BO->getOpcode() == BO_EQ)
         Polarity = !Polarity;
-      else if (BO->getOpcode() != BO_NE && BO->getOpcode() != BO_LT)
-        return std::nullopt;
+      else if (BO->getOpcode() != BO_NE &&
+               !(CallResult && BO->getOpcode() == BO_LT))
+        return nullptr;
       E = L;
       continue;
     }
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
-      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-      auto It = VD ? SingleDef.find(VD) : SingleDef.end();
-      if (It == SingleDef.end() || !It->second)
-        return std::nullopt;
-      E = It->second;
-      continue;
-    }
+    return E;
+  }
+  return nullptr;
+}
+
+std::optional<std::pair<unsigned, bool>>
+Lowerer::testedParam(const Expr *E) const {
+  bool Polarity = true;
+  const auto *DRE = dyn_cast_or_null<DeclRefExpr>(
+      testedValue(E, Polarity, /*CallResult=*/false));
+  const auto *PD = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
+  if (!PD || PD->getDeclContext() != FD || AssignedParams.count(PD) ||
+      !(PD->getType()->isIntegralOrEnumerationType() ||
+        PD->getType()->isPointerType()))
     return std::nullopt;
+  return std::make_pair(PD->getFunctionScopeIndex(), Polarity);
+}
+
+std::optional<std::pair<const CallExpr *, bool>>
+Lowerer::testedCall(const Expr *E) const {
+  bool Polarity = true;
+  for (unsigned Guard = 0; E && Guard < 16; ++Guard) {
+    E = testedValue(E, Polarity, /*CallResult=*/true);
+    if (const auto *CE = dyn_cast_or_null<CallExpr>(E))
+      return std::make_pair(CE, Polarity);
+    // `ret = f(); ... if (ret)`: a local defined once.
+    const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E);
+    const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+    auto It = VD ? SingleDef.find(VD) : SingleDef.end();
+    if (It == SingleDef.end() || !It->second)
+      return std::nullopt;
+    E = It->second;
   }
   return std::nullopt;
 }

@@ -435,45 +435,39 @@ int Linker::lookup(int64_t TU, StringRef Key) const {
 /// Lockdep names: lockdep_init_map(&j->j_trans_commit_map, "jbd2_handle",..)
 /// renames class journal_s.j_trans_commit_map to jbd2_handle.
 void Linker::collectNames() {
+  std::vector<std::pair<const rules::NameApi *, const CallEvent *>> Calls;
   for (const Function &F : Functions)
     for (const Block &B : F.S->Facts.Blocks)
-      for (const CallEvent &E : B.Events) {
-        if (E.Callee.empty())
-          continue;
-        const rules::NameApi *N =
-            Rules.nameApi(StringRef(E.Callee).split('@').first);
-        if (!N || N->Arg >= (int)E.Args.size() ||
-            N->NameArg >= (int)E.Args.size())
-          continue;
-        const ArgValue &Name = E.Args[N->NameArg];
-        if (Name.K != ArgValue::Kind::String || Name.Str.empty())
-          continue;
-        LockRef R = normalize(E.Args[N->Arg]);
-        if (R.K == LockRef::Class)
-          LockdepNames.try_emplace(R.Name, Name.Str);
-      }
+      for (const CallEvent &E : B.Events)
+        if (!E.Callee.empty())
+          if (const rules::NameApi *N =
+                  Rules.nameApi(StringRef(E.Callee).split('@').first))
+            if (N->Arg < (int)E.Args.size())
+              Calls.push_back({N, &E});
+  for (auto [N, E] : Calls) {
+    if (N->NameArg >= (int)E->Args.size())
+      continue;
+    const ArgValue &Name = E->Args[N->NameArg];
+    if (Name.K != ArgValue::Kind::String || Name.Str.empty())
+      continue;
+    LockRef R = normalize(E->Args[N->Arg]);
+    if (R.K == LockRef::Class)
+      LockdepNames.try_emplace(R.Name, Name.Str);
+  }
   ClassCache.clear();
   // Nesting annotations, once the names are known.
-  for (const Function &F : Functions)
-    for (const Block &B : F.S->Facts.Blocks)
-      for (const CallEvent &E : B.Events) {
-        if (E.Callee.empty())
-          continue;
-        const rules::NameApi *N =
-            Rules.nameApi(StringRef(E.Callee).split('@').first);
-        if (!N || N->Arg >= (int)E.Args.size())
-          continue;
-        bool Nests = N->Nests;
-        if (N->SubclassArg >= 0 && N->SubclassArg < (int)E.Args.size()) {
-          const ArgValue &S = E.Args[N->SubclassArg];
-          Nests |= S.K == ArgValue::Kind::Int && S.Int != 0;
-        }
-        if (!Nests)
-          continue;
-        LockRef R = normalize(E.Args[N->Arg]);
-        if (R.K == LockRef::Class)
-          MayNest.insert(R.Name.str());
-      }
+  for (auto [N, E] : Calls) {
+    bool Nests = N->Nests;
+    if (N->SubclassArg >= 0 && N->SubclassArg < (int)E->Args.size()) {
+      const ArgValue &S = E->Args[N->SubclassArg];
+      Nests |= S.K == ArgValue::Kind::Int && S.Int != 0;
+    }
+    if (!Nests)
+      continue;
+    LockRef R = normalize(E->Args[N->Arg]);
+    if (R.K == LockRef::Class)
+      MayNest.insert(R.Name.str());
+  }
 }
 
 StringRef Linker::className(StringRef Raw) {
