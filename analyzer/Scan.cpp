@@ -419,25 +419,43 @@ WorkerResult runWorker(StringRef Binary, const tooling::CompileCommand &C,
 }
 
 /// A database built as NAME.new and renamed to NAME by commit(); removed on
-/// failure, on return without commit and on a signal.
+/// failure, on return without commit and on a signal. NAME.lock, locked
+/// while the scan runs, keeps two scans from writing the same database.
 class PendingDb {
 public:
   explicit PendingDb(std::string Final)
-      : Final(std::move(Final)), New(this->Final + ".new") {
-    sys::fs::remove(New);
-    sys::RemoveFileOnSignal(New);
-  }
+      : Final(std::move(Final)), New(this->Final + ".new"),
+        LockPath(this->Final + ".lock") {}
   ~PendingDb() {
+    if (LockFD < 0)
+      return; // another scan's files: not ours to touch
     if (!Committed) {
       S.reset();
       sys::fs::remove(New);
     }
     sys::DontRemoveFileOnSignal(New);
+    sys::fs::remove(LockPath);
+    sys::fs::unlockFile(LockFD);
+    sys::fs::file_t F = LockFD;
+    sys::fs::closeFile(F);
   }
 
   /// Starts from a copy of the existing database when Reuse is set and it
   /// is one this build reads, else from an empty one.
   Error open(bool Reuse) {
+    int FD;
+    if (std::error_code EC = sys::fs::openFileForReadWrite(
+            LockPath, FD, sys::fs::CD_OpenAlways, sys::fs::OF_None))
+      return fail("cannot write " + LockPath + ": " + EC.message());
+    if (sys::fs::tryLockFile(FD)) {
+      sys::fs::file_t F = FD;
+      sys::fs::closeFile(F);
+      return fail("another lockgraph is writing " + Final + " (" + LockPath +
+                  " is locked)");
+    }
+    LockFD = FD;
+    sys::fs::remove(New);
+    sys::RemoveFileOnSignal(New);
     if (sys::fs::exists(Final)) {
       // Never replace a file this build cannot read: it may be anything.
       Expected<std::unique_ptr<Store>> Old = Store::open(Final, true);
@@ -505,7 +523,8 @@ public:
   }
 
 private:
-  std::string Final, New;
+  std::string Final, New, LockPath;
+  int LockFD = -1;
   std::unique_ptr<Store> S;
   bool Committed = false;
 };

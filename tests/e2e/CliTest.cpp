@@ -137,7 +137,7 @@ TEST(Cli, UnwritableOutputPathIsOneLineExit2) {
                    "/no/such/dir/x.db",
                Out);
   EXPECT_EQ(RC, 2);
-  EXPECT_THAT(Out, HasSubstr("lockgraph: error: cannot open " + D + "/no/such/dir/x.db.new"));
+  EXPECT_THAT(Out, HasSubstr("lockgraph: error: cannot write " + D + "/no/such/dir/x.db.lock"));
   EXPECT_EQ(std::count(Out.begin(), Out.end(), '\n'), 1);
 }
 
@@ -165,6 +165,30 @@ TEST(Cli, InterruptedScanLeavesOldDatabaseIntact) {
   EXPECT_NE(RC, 0) << "the scan was meant to be interrupted; make it slower";
   EXPECT_FALSE(llvm::sys::fs::exists(D + "/x.db.new"));
   EXPECT_EQ(readFile(D + "/x.db"), Before);
+}
+
+TEST(Cli, ConcurrentScansOfOneDatabaseAreRefused) {
+  // A second scan into the same --db used to delete the first one's
+  // NAME.new; now it stops at NAME.lock and leaves everything alone.
+  std::string D = mixedTree(), Out;
+  ASSERT_EQ(run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out), 0) << Out;
+  std::string Before = readFile(D + "/x.db");
+  writeFile(D + "/x.db.new", "the other scan's work\n");
+  int FD;
+  ASSERT_FALSE(llvm::sys::fs::openFileForReadWrite(
+      D + "/x.db.lock", FD, llvm::sys::fs::CD_OpenAlways, llvm::sys::fs::OF_None));
+  ASSERT_FALSE(llvm::sys::fs::tryLockFile(FD));
+  EXPECT_EQ(run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out), 2);
+  EXPECT_EQ(Out, "lockgraph: error: another lockgraph is writing " + D + "/x.db (" +
+                     D + "/x.db.lock is locked)\n");
+  EXPECT_EQ(readFile(D + "/x.db.new"), "the other scan's work\n");
+  EXPECT_EQ(readFile(D + "/x.db"), Before);
+  llvm::sys::fs::unlockFile(FD);
+  llvm::sys::fs::file_t F = FD;
+  llvm::sys::fs::closeFile(F);
+  llvm::sys::fs::remove(D + "/x.db.new");
+  ASSERT_EQ(run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out), 0) << Out;
+  EXPECT_FALSE(llvm::sys::fs::exists(D + "/x.db.lock")) << "removed after the scan";
 }
 
 TEST(Cli, RescanReusesUnchangedTUs) {
