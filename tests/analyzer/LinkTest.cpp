@@ -84,7 +84,8 @@ struct Result {
   std::vector<Finding> Fs;
 };
 
-Result link(const std::vector<std::string> &TUs) {
+Result link(const std::vector<std::string> &TUs,
+            const rules::RuleSet &R = testRules()) {
   std::vector<StoredFunction> Fns;
   std::vector<StoredFieldStore> Stores;
   int64_t Id = 0;
@@ -100,7 +101,6 @@ Result link(const std::vector<std::string> &TUs) {
     for (FieldStore &S : F->Stores)
       Stores.push_back(StoredFieldStore{int64_t(T + 1), std::move(S)});
   }
-  rules::RuleSet R = testRules();
   Result Out;
   Out.G = buildLockGraph(std::move(Fns), Stores, R);
   Out.Fs = findAll(Out.G, R);
@@ -615,54 +615,22 @@ TEST(Link, InternalFilesAreNotAnalysed) {
   // __mutex_lock_common() in kernel/locking/mutex.c takes its own
   // wait_lock and annotates dep_map; with `internal: [kernel/locking/]`
   // its body (here: tu1.c) contributes nothing, callers included.
-  std::vector<StoredFunction> Fns;
-  std::vector<StoredFieldStore> Stores;
-  int64_t Id = 0;
-  const char *TUs[] = {
+  std::vector<std::string> TUs = {
       "void impl(struct foo *x);\n"
       "void user(struct foo *x) { mutex_lock(&x->a); impl(x); mutex_unlock(&x->a); }\n",
       "void impl(struct foo *x) { spin_lock(&x->s); mutex_lock(&x->b); }\n"};
-  for (int T = 0; T < 2; ++T) {
-    llvm::Expected<TUFacts> F = extractFromCode(
-        std::string(Prelude) + TUs[T], T ? "tu1.c" : "tu0.c", {"-xc"});
-    ASSERT_TRUE(bool(F)) << llvm::toString(F.takeError());
-    for (FunctionFacts &FF : F->Functions)
-      Fns.push_back(StoredFunction{++Id, {int64_t(T + 1)}, std::move(FF)});
-  }
+  Result Without = link(TUs);
+  EXPECT_NE(find(Without.G, "foo.a", "foo.s"), nullptr);
+  EXPECT_NE(find(Without.G, "foo.s", "foo.b"), nullptr);
   rules::RuleSet R = testRules();
-  LockGraph Without = buildLockGraph(Fns, Stores, R);
-  EXPECT_NE(find(Without, "foo.a", "foo.s"), nullptr);
-  EXPECT_NE(find(Without, "foo.s", "foo.b"), nullptr);
   R.Internal = {"tu1"};
-  LockGraph With = buildLockGraph(std::move(Fns), Stores, R);
-  EXPECT_TRUE(With.Edges.empty());
+  EXPECT_TRUE(link(TUs, R).G.Edges.empty());
 }
 
 TEST(Link, NestingAnnotationsMakeNoSelfDeadlock) {
   // lock_set_cmp_fn() (unix sockets locked in address order) and a
   // non-zero subclass set at initialisation (a pty slave's legacy_mutex)
   // tell lockdep how two instances nest; a subclass 0 tells it nothing.
-  std::vector<StoredFunction> Fns;
-  std::vector<StoredFieldStore> Stores;
-  llvm::Expected<TUFacts> F = extractFromCode(
-      std::string(Prelude) +
-          "void lockdep_set_lock_cmp_fn(void *lock, void *cmp, void *print);\n"
-          "void lockdep_init_map_type(void *lock, const char *n, void *key, int sub);\n"
-          "void init(struct foo *x) {\n"
-          "  lockdep_set_lock_cmp_fn(&x->a, 0, 0);\n"
-          "  lockdep_init_map_type(&x->s, \"s\", 0, 1);\n"
-          "  lockdep_init_map_type(&x->b, \"b\", 0, 0);\n"
-          "}\n"
-          "void twice(struct foo *x, struct foo *y) {\n"
-          "  mutex_lock(&x->a); mutex_lock(&y->a);\n"
-          "  spin_lock(&x->s); spin_lock(&y->s);\n"
-          "  mutex_lock(&x->b); mutex_lock(&y->b);\n"
-          "}\n",
-      "tu0.c", {"-xc"});
-  ASSERT_TRUE(bool(F)) << llvm::toString(F.takeError());
-  int64_t Id = 0;
-  for (FunctionFacts &FF : F->Functions)
-    Fns.push_back(StoredFunction{++Id, {1}, std::move(FF)});
   rules::RuleSet R = testRules();
   rules::NameApi Cmp;
   Cmp.Function = "lockdep_set_lock_cmp_fn";
@@ -672,10 +640,23 @@ TEST(Link, NestingAnnotationsMakeNoSelfDeadlock) {
   Init.Function = "lockdep_init_map_type";
   Init.SubclassArg = 3;
   R.Names["lockdep_init_map_type"] = Init;
-  LockGraph G = buildLockGraph(std::move(Fns), Stores, R);
+  Result Out = link(
+      {"void lockdep_set_lock_cmp_fn(void *lock, void *cmp, void *print);\n"
+       "void lockdep_init_map_type(void *lock, const char *n, void *key, int sub);\n"
+       "void init(struct foo *x) {\n"
+       "  lockdep_set_lock_cmp_fn(&x->a, 0, 0);\n"
+       "  lockdep_init_map_type(&x->s, \"s\", 0, 1);\n"
+       "  lockdep_init_map_type(&x->b, \"b\", 0, 0);\n"
+       "}\n"
+       "void twice(struct foo *x, struct foo *y) {\n"
+       "  mutex_lock(&x->a); mutex_lock(&y->a);\n"
+       "  spin_lock(&x->s); spin_lock(&y->s);\n"
+       "  mutex_lock(&x->b); mutex_lock(&y->b);\n"
+       "}\n"},
+      R);
   // lockdep_init_map_type() also names the class after its name argument.
-  EXPECT_EQ(G.MayNest, (std::set<std::string>{"foo.a", "s"}));
-  std::vector<Finding> Fs = findSelfDeadlocks(G);
+  EXPECT_EQ(Out.G.MayNest, (std::set<std::string>{"foo.a", "s"}));
+  std::vector<Finding> Fs = findSelfDeadlocks(Out.G);
   ASSERT_EQ(Fs.size(), 1u);
   EXPECT_EQ(Fs[0].Locks, std::vector<std::string>{"b"});
 }
