@@ -292,15 +292,22 @@ Error globalStep(Store &S, const rules::RuleSet &Rules,
   if (!Stores)
     return Stores.takeError();
   size_t NumFunctions = Fns->size();
+  R.LoadSeconds = secondsSince(T0);
+  auto T1 = Clock::now();
   LockGraph G = buildLockGraph(std::move(*Fns), *Stores, Rules);
+  R.LinkSeconds = secondsSince(T1);
+  T1 = Clock::now();
   std::vector<Finding> Fs = findAll(G, Rules);
   for (const Suppression *U : applySuppressions(Fs, Sups))
     R.Stale.push_back(*U);
   R.Suppressed = count_if(Fs, [](const Finding &F) { return F.Suppressed; });
+  R.FindSeconds = secondsSince(T1);
+  T1 = Clock::now();
   if (Error E = S.clearGlobal())
     return E;
   if (Error E = S.putResults(G, Fs))
     return E;
+  R.WriteSeconds = secondsSince(T1);
   R.Functions = NumFunctions;
   R.Stats = G.Stats;
   R.Classes = G.Classes.size();

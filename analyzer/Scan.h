@@ -58,6 +58,9 @@ struct ScanResult {
   unsigned Edges = 0;
   double ExtractSeconds = 0;
   double GlobalSeconds = 0;
+  /// The global step's phases: loading facts, linking them into the lock
+  /// graph, finding cycles and violations, writing edges and findings.
+  double LoadSeconds = 0, LinkSeconds = 0, FindSeconds = 0, WriteSeconds = 0;
   unsigned Suppressed = 0;
   /// Suppressions that matched no finding.
   std::vector<Suppression> Stale;

@@ -146,8 +146,9 @@ struct AcqEntry {
   unsigned Indirect = 0;
   /// Caller's locks released on every path before this acquisition
   /// (wait_task_zombie() drops tasklist_lock before release_task()): no
-  /// edge from them.
-  SmallVector<LockRef, 1> DroppedBefore;
+  /// edge from them. An index into the linker's interned lists (0: none):
+  /// summaries hold millions of entries and few distinct lists.
+  unsigned DroppedBefore = 0;
 };
 
 /// An edge with a parameter at one end, kept for the callers.
@@ -197,9 +198,7 @@ struct Summary {
   StringSet<> Keys; // dedupe of ExitHeld/Released/TryRets/PEdges
 };
 
-/// The first MaxDropped of the callers' locks dropped so far: every
-/// acquisition entry carries them, so they must stay few.
-SmallVector<LockRef, 1> droppedPrefix(const struct State &S);
+using DropList = SmallVector<LockRef, MaxDropped>;
 
 struct Pending {
   unsigned Event;
@@ -240,11 +239,6 @@ void guardBy(const State &S, LockInfo &L) {
     return;
   L.GuardParam = S.Facts.front().first;
   L.GuardNonzero = S.Facts.front().second;
-}
-
-SmallVector<LockRef, 1> droppedPrefix(const State &S) {
-  size_t N = std::min(S.Dropped.size(), MaxDropped);
-  return SmallVector<LockRef, 1>(S.Dropped.begin(), S.Dropped.begin() + N);
 }
 
 unsigned eventId(unsigned Block, unsigned Index) {
@@ -310,6 +304,14 @@ private:
                 bool Record, bool &Changed);
   static bool join(State &Into, const State &From);
 
+  /// The interned list of Refs (without instance spellings, which dropped
+  /// locks are not compared by), and back.
+  unsigned intern(ArrayRef<LockRef> Refs);
+  ArrayRef<LockRef> dropped(unsigned Id) const { return DropLists[Id]; }
+  bool droppedHas(unsigned Id, const LockRef &R) const {
+    return is_contained(DropLists[Id], R);
+  }
+
   // Output.
   std::vector<Hop> chain(const AcqEntry &A) const;
   /// The witness node of A, an acquisition seen in Fn, made on first use.
@@ -347,7 +349,37 @@ private:
   std::vector<LockRef> ReleaseCandidates;
   /// Every lock the function being recorded releases.
   std::vector<LockRef> ReleasedHere;
+  /// Dropped-lock lists by index; a deque, so references stay valid.
+  std::deque<DropList> DropLists{DropList()};
+  StringMap<unsigned> DropIndex;
+  /// The per-block states of the function being analysed, kept between
+  /// functions: allocating them anew costs more than the analysis of most.
+  std::vector<State> In;
 };
+
+unsigned Linker::intern(ArrayRef<LockRef> Refs) {
+  if (Refs.empty())
+    return 0;
+  SmallString<64> K;
+  for (const LockRef &R : Refs) {
+    K.push_back(char(R.K));
+    K.append(StringRef(reinterpret_cast<const char *>(&R.Index),
+                       sizeof(R.Index)));
+    const char *P = R.Name.data();
+    size_t N = R.Name.size();
+    K.append(StringRef(reinterpret_cast<const char *>(&P), sizeof(P)));
+    K.append(StringRef(reinterpret_cast<const char *>(&N), sizeof(N)));
+  }
+  auto [It, New] = DropIndex.try_emplace(K, DropLists.size());
+  if (New) {
+    DropList &L = DropLists.emplace_back();
+    for (const LockRef &R : Refs) {
+      L.push_back(R);
+      L.back().Instance = StringRef();
+    }
+  }
+  return It->second;
+}
 
 void Linker::index(const std::vector<StoredFieldStore> &Stores) {
   for (int I = 0, N = Functions.size(); I < N; ++I) {
@@ -680,7 +712,7 @@ void Linker::addAcq(int Fn, AcqEntry &A, bool &Changed) {
 
 void Linker::emitEdge(int Fn, const HeldEntry &H, AcqEntry &A,
                       int WitnessFn, bool Record, bool &Changed) {
-  if (!Record || A.L.Try || is_contained(A.DroppedBefore, H.L.Lock))
+  if (!Record || A.L.Try || droppedHas(A.DroppedBefore, H.L.Lock))
     return;
   StringRef HF = flavorOf(H.L), AF = flavorOf(A.L);
   if (HF == "context" || AF == "context")
@@ -856,7 +888,8 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
   if (suppressed(S, L))
     return;
   guardBy(S, L);
-  AcqEntry A{L, E.Line, -1, -1, StringRef(), 1, 0, droppedPrefix(S)};
+  AcqEntry A{L, E.Line, -1, -1, StringRef(), 1, 0,
+             intern(ArrayRef(S.Dropped).take_front(MaxDropped))};
   if (Record) {
     if (!L.Try)
       addAcq(Fn, A, Changed);
@@ -901,28 +934,29 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
       }
       // This function's own unlocks, then what the callee passes on (its
       // own first), then what this function's callees released.
-      AcqEntry A{L, E.Line, -1, CA.Node, Via, CA.Depth + 1, Indirect, {}};
-      A.DroppedBefore.append(
+      DropList Dropped(
           S.Dropped.begin(),
           S.Dropped.begin() + std::min<size_t>(S.OwnDropped, MaxDropped));
       // What the callee dropped is this function's lock when it holds it
       // here (then it matters only for edges made here), else a lock of
       // this function's callers, which the summary passes on.
-      for (const LockRef &D : CA.DroppedBefore) {
+      for (const LockRef &D : dropped(CA.DroppedBefore)) {
         LockRef I = instantiate(D, E.Args);
-        if (!I.valid() || is_contained(A.DroppedBefore, I))
+        if (!I.valid() || is_contained(Dropped, I))
           continue;
         if (any_of(S.Held, [&](const HeldEntry &H) { return H.L.Lock == I; })) {
           Local.push_back(I);
           continue;
         }
-        if (A.DroppedBefore.size() < MaxDropped)
-          A.DroppedBefore.push_back(I);
+        if (Dropped.size() < MaxDropped)
+          Dropped.push_back(I);
       }
       for (unsigned D = S.OwnDropped;
-           D < S.Dropped.size() && A.DroppedBefore.size() < MaxDropped; ++D)
-        if (!is_contained(A.DroppedBefore, S.Dropped[D]))
-          A.DroppedBefore.push_back(S.Dropped[D]);
+           D < S.Dropped.size() && Dropped.size() < MaxDropped; ++D)
+        if (!is_contained(Dropped, S.Dropped[D]))
+          Dropped.push_back(S.Dropped[D]);
+      AcqEntry A{L,        E.Line,   -1, CA.Node, Via, CA.Depth + 1,
+                 Indirect, intern(Dropped)};
       if (Record) {
         addAcq(Fn, A, Changed);
         for (const HeldEntry &H : S.Held)
@@ -937,11 +971,11 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
         H.L = instantiate(P.H.L, E.Args);
         AcqEntry A = P.A;
         A.L = instantiate(P.A.L, E.Args);
-        SmallVector<LockRef, 1> Dropped;
-        for (const LockRef &D : P.A.DroppedBefore)
+        DropList Dropped;
+        for (const LockRef &D : dropped(P.A.DroppedBefore))
           if (LockRef I = instantiate(D, E.Args); I.valid())
             Dropped.push_back(I);
-        A.DroppedBefore = std::move(Dropped);
+        A.DroppedBefore = intern(Dropped);
         if (H.L.Lock.valid() && A.L.Lock.valid())
           emitEdge(Fn, H, A, P.Fn, Record, Changed);
       }
@@ -1036,7 +1070,8 @@ bool Linker::join(State &Into, const State &From) {
 void Linker::analyze(int Fn, bool &Changed) {
   Function &F = Functions[Fn];
   const FunctionFacts &FF = F.S->Facts;
-  std::vector<State> In(FF.Blocks.size());
+  In.clear();
+  In.resize(FF.Blocks.size());
   In[FF.Entry].Reached = true;
 
   auto Successors = [&](unsigned B, State S, bool Record, bool &Ch,
@@ -1284,7 +1319,7 @@ void Linker::dump(int Fn) const {
   for (const AcqEntry &A : F.Sum.Acqs) {
     errs() << "  acquires " << key(A.L) << " line " << A.Line << " depth "
            << A.Depth << (A.L.Try ? " try" : "");
-    for (const LockRef &D : A.DroppedBefore)
+    for (const LockRef &D : dropped(A.DroppedBefore))
       errs() << " after-dropping " << key(D);
     errs() << "\n";
   }
