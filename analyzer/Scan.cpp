@@ -4,7 +4,8 @@
 // a thread of a DefaultThreadPool, so that a crash in the front end costs
 // that TU only and each worker's peak memory is measured. Facts go to SQLite
 // under one lock (SQLite has one writer anyway). A TU's hash covers the
-// lockgraph binary, its command and the content of every file it read; an
+// extractor (a digest of Worker.cpp and the code it runs, and the Clang
+// version), its command and the content of every file it read; an
 // unchanged hash means its stored facts are reused. The database is built
 // as NAME.new and renamed into place only when complete. The kbuild checker
 // mode (check-tu, merge) uses the same worker and the same database steps.
@@ -12,12 +13,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "analyzer/Scan.h"
-#include "analyzer/Extract.h"
 #include "db/Findings.h"
 #include "db/Link.h"
 #include "db/Store.h"
-#include "clang/Basic/Diagnostic.h"
-#include "clang/Basic/SourceManager.h"
 #include "clang/Basic/Version.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -56,88 +54,6 @@ Error fail(const Twine &Msg) {
   return createStringError(inconvertibleErrorCode(), Msg);
 }
 
-/// Keeps the first error the front end reports, as "file:line: message".
-class FirstError : public DiagnosticConsumer {
-public:
-  void HandleDiagnostic(DiagnosticsEngine::Level L,
-                        const Diagnostic &Info) override {
-    DiagnosticConsumer::HandleDiagnostic(L, Info);
-    if (L < DiagnosticsEngine::Error || !Message.empty())
-      return;
-    SmallString<256> Msg;
-    Info.FormatDiagnostic(Msg);
-    if (Info.hasSourceManager() && Info.getLocation().isValid()) {
-      PresumedLoc P = Info.getSourceManager().getPresumedLoc(Info.getLocation());
-      if (P.isValid()) {
-        Message = formatv("{0}:{1}: {2}", P.getFilename(), P.getLine(), Msg);
-        return;
-      }
-    }
-    Message = Msg.str().str();
-  }
-  std::string Message;
-};
-
-/// A compilation database with one command.
-class OneCommand : public tooling::CompilationDatabase {
-public:
-  explicit OneCommand(tooling::CompileCommand C) : C(std::move(C)) {}
-  std::vector<tooling::CompileCommand>
-  getCompileCommands(StringRef) const override {
-    return {C};
-  }
-
-private:
-  tooling::CompileCommand C;
-};
-
-class Factory : public tooling::FrontendActionFactory {
-public:
-  Factory(std::string Root, TUFacts &Out) : Root(std::move(Root)), Out(Out) {}
-  std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<ExtractAction>(Root, Out);
-  }
-
-private:
-  std::string Root;
-  TUFacts &Out;
-};
-
-} // namespace
-
-tooling::ArgumentsAdjuster compilerArgsAdjuster() {
-  // Options of GCC-built kernel trees that Clang rejects as unknown
-  // arguments (unknown -W options are only warnings, and warnings are off).
-  static const char *const GccOnly[] = {
-      "-fconserve-stack", "-fno-allow-store-data-races",
-      "-fno-var-tracking-assignments", "-mindirect-branch",
-      "-mfunction-return=", "-mrecord-mcount", "-mpreferred-stack-boundary=",
-      "-mskip-rax-setup", "-fmin-function-alignment=", "-falign-jumps=",
-      "-falign-loops=", "-fplugin", "-fno-ipa-", "-fno-code-hoisting",
-      "-fsched-pressure", "-fno-tree-", "-fno-inline-functions-called-once",
-      "-fno-partial-inlining", "-fno-reorder-blocks", "-mno-fp-ret-in-387",
-      "-fno-shrink-wrap", "-mharden-sls=", "-fpatchable-function-entry-"};
-  return [](const tooling::CommandLineArguments &Args, StringRef) {
-    tooling::CommandLineArguments Out;
-    for (size_t I = 0; I < Args.size(); ++I) {
-      StringRef A = Args[I];
-      // kbuild's dependency files, through the preprocessor.
-      if (A.starts_with("-Wp,-M"))
-        continue;
-      if (A == "--param") {
-        ++I;
-        continue;
-      }
-      if (A.starts_with("--param=") ||
-          any_of(GccOnly, [&](const char *P) { return A.starts_with(P); }))
-        continue;
-      Out.push_back(Args[I]);
-    }
-    return Out;
-  };
-}
-
-namespace {
 
 /// Content hashes of input files, shared by all TUs of a scan.
 class FileHashes {
@@ -333,38 +249,6 @@ Error fillInfo(Store &S, ScanResult &R) {
 }
 
 
-/// Parses one TU in this process.
-struct Extracted {
-  bool Ok = false;
-  std::string Error;
-  TUFacts Facts;
-};
-
-Extracted extractOne(const tooling::CompileCommand &Cmd, StringRef Root) {
-  Extracted R;
-  FirstError Diags;
-  OneCommand DB(Cmd);
-  tooling::ClangTool Tool(DB, {Cmd.Filename});
-  Tool.clearArgumentsAdjusters();
-  Tool.appendArgumentsAdjuster(tooling::getClangStripOutputAdjuster());
-  Tool.appendArgumentsAdjuster(tooling::getClangStripDependencyFileAdjuster());
-  Tool.appendArgumentsAdjuster(compilerArgsAdjuster());
-  Tool.appendArgumentsAdjuster(tooling::getClangSyntaxOnlyAdjuster());
-  Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
-      {"-resource-dir", LOCKGRAPH_CLANG_RESOURCE_DIR},
-      tooling::ArgumentInsertPosition::BEGIN));
-  Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
-      {"-w", "-ferror-limit=3"}, tooling::ArgumentInsertPosition::END));
-  Tool.setDiagnosticConsumer(&Diags);
-  Tool.setPrintErrorMessage(false);
-  Factory F(Root.str(), R.Facts);
-  R.Ok = Tool.run(&F) == 0 && Diags.getNumErrors() == 0;
-  if (!R.Ok)
-    R.Error = Diags.Message.empty() ? "does not parse" : Diags.Message;
-  return R;
-}
-
-
 struct WorkerResult {
   bool Ok = false;
   std::string Error;
@@ -556,30 +440,6 @@ std::string absoluteRoot(StringRef Dir) {
 }
 
 } // namespace
-
-int runExtractWorker(StringRef CommandFile, StringRef Root,
-                     StringRef OutFile) {
-  std::string Err;
-  auto DB = tooling::JSONCompilationDatabase::loadFromFile(
-      CommandFile, Err, tooling::JSONCommandLineSyntax::AutoDetect);
-  json::Object Out;
-  if (!DB || DB->getAllCompileCommands().empty()) {
-    Out["ok"] = false;
-    Out["error"] = "bad worker command file: " + Err;
-  } else {
-    Extracted R = extractOne(DB->getAllCompileCommands().front(), Root);
-    Out["ok"] = R.Ok;
-    Out["error"] = R.Error;
-    if (R.Ok)
-      Out["facts"] = toJSON(R.Facts);
-  }
-  std::error_code EC;
-  raw_fd_ostream OS(OutFile, EC);
-  if (EC)
-    return 2;
-  OS << json::Value(std::move(Out));
-  return OS.has_error() ? 2 : 0;
-}
 
 Expected<ScanResult> runScan(const ScanOptions &Opts,
                              const rules::RuleSet &Rules) {

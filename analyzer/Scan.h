@@ -11,11 +11,11 @@
 #ifndef LOCKGRAPH_ANALYZER_SCAN_H
 #define LOCKGRAPH_ANALYZER_SCAN_H
 
+#include "analyzer/Worker.h"
 #include "db/Graph.h"
 #include "db/Report.h"
 #include "db/Suppressions.h"
 #include "rules/Rules.h"
-#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "llvm/Support/Error.h"
 #include <string>
 #include <vector>
@@ -70,17 +70,6 @@ struct ScanResult {
 /// not writable, disk full...); per-TU failures are in the result.
 llvm::Expected<ScanResult> runScan(const ScanOptions &Opts,
                                    const rules::RuleSet &Rules);
-
-/// Drops what Clang tooling mishandles in kernel compile commands: kbuild's
-/// -Wp,-MMD,dependency-file options and the options of GCC-built trees that
-/// Clang rejects (-fconserve-stack, --param=..., -mrecord-mcount, ...).
-clang::tooling::ArgumentsAdjuster compilerArgsAdjuster();
-
-/// The worker side: parses the single command of CommandFile (a one-entry
-/// compile database) and writes {"ok", "error", "facts"} JSON to OutFile.
-/// Returns 0 unless OutFile cannot be written.
-int runExtractWorker(llvm::StringRef CommandFile, llvm::StringRef Root,
-                     llvm::StringRef OutFile);
 
 /// Merges the shards `check-tu` wrote into a new database at DbPath and
 /// runs the global step.
