@@ -195,7 +195,109 @@ std::string extractorId() {
          clang::getClangFullVersion();
 }
 
-/// Global step on an open store: link, find, write.
+/// What the global step's output depends on besides the stored facts:
+/// this lockgraph binary, the rules and the suppressions.
+Expected<std::string> globalInputKey(Store &S, const rules::RuleSet &Rules,
+                                     ArrayRef<Suppression> Sups) {
+  static const std::string Engine = [] {
+    std::string Exe = sys::fs::getMainExecutable(nullptr, nullptr);
+    auto Buf = MemoryBuffer::getFile(Exe, /*IsText=*/false,
+                                     /*RequiresNullTerminator=*/false);
+    // Unreadable: a key no other run has, so nothing is reused.
+    return Buf ? utohexstr(xxh3_64bits((*Buf)->getBuffer()))
+               : "unknown-" + std::to_string(sys::Process::getProcessId());
+  }();
+  Expected<std::string> Facts = S.factsDigest();
+  if (!Facts)
+    return Facts.takeError();
+  std::string Acc = Engine + "\n" + *Facts + "\n";
+  for (const std::string &F : Rules.Files) {
+    auto Buf = MemoryBuffer::getFile(F);
+    Acc += F + "=" +
+           (Buf ? utohexstr(xxh3_64bits((*Buf)->getBuffer())) : "?") + "\n";
+  }
+  for (const Suppression &U : Sups)
+    Acc += formatv("{0}:{1}:{2}:{3}:{4}:{5}\n", U.File, U.Line, U.Id, U.Kind,
+                   join(U.Locks, ","), U.Reason)
+               .str();
+  return utohexstr(xxh3_64bits(Acc));
+}
+
+/// The figures of a global step, kept beside its output for a later scan
+/// that reuses it.
+std::string resultToJSON(const ScanResult &R) {
+  json::Array Stale;
+  for (const Suppression &U : R.Stale)
+    Stale.push_back(json::Object{{"file", U.File}, {"line", U.Line}});
+  const GraphStats &G = R.Stats;
+  json::Object O{{"functions", R.Functions},
+                 {"classes", R.Classes},
+                 {"edges", R.Edges},
+                 {"findings", R.Findings},
+                 {"suppressed", R.Suppressed},
+                 {"stale", std::move(Stale)},
+                 {"calls", G.Calls},
+                 {"indirect_calls", G.IndirectCalls},
+                 {"unresolved_indirect_calls", G.UnresolvedIndirectCalls},
+                 {"unresolved_locks", G.UnresolvedLocks},
+                 {"lock_events", G.LockEvents},
+                 {"truncated_summaries", G.TruncatedSummaries},
+                 {"cut_indirect", G.CutIndirect},
+                 {"large_sccs", G.LargeSccs},
+                 {"largest_scc", G.LargestScc}};
+  std::string Out;
+  raw_string_ostream(Out) << json::Value(std::move(O));
+  return Out;
+}
+
+/// Fills R's global-step figures from resultToJSON()'s text; false when
+/// it is not that.
+bool resultFromJSON(StringRef Text, ScanResult &R) {
+  Expected<json::Value> V = json::parse(Text);
+  if (!V) {
+    consumeError(V.takeError());
+    return false;
+  }
+  const json::Object *O = V->getAsObject();
+  const json::Array *Stale = O ? O->getArray("stale") : nullptr;
+  if (!Stale)
+    return false;
+  bool Ok = true;
+  auto Get = [&](StringRef K, unsigned &Out) {
+    std::optional<int64_t> N = O->getInteger(K);
+    Ok &= N.has_value();
+    Out = N.value_or(0);
+  };
+  GraphStats &G = R.Stats;
+  Get("functions", R.Functions);
+  Get("classes", R.Classes);
+  Get("edges", R.Edges);
+  Get("findings", R.Findings);
+  Get("suppressed", R.Suppressed);
+  Get("calls", G.Calls);
+  Get("indirect_calls", G.IndirectCalls);
+  Get("unresolved_indirect_calls", G.UnresolvedIndirectCalls);
+  Get("unresolved_locks", G.UnresolvedLocks);
+  Get("lock_events", G.LockEvents);
+  Get("truncated_summaries", G.TruncatedSummaries);
+  Get("cut_indirect", G.CutIndirect);
+  Get("large_sccs", G.LargeSccs);
+  Get("largest_scc", G.LargestScc);
+  G.Functions = R.Functions;
+  for (const json::Value &U : *Stale) {
+    const json::Object *UO = U.getAsObject();
+    if (!UO)
+      return false;
+    Suppression Sup;
+    Sup.File = UO->getString("file").value_or("").str();
+    Sup.Line = UO->getInteger("line").value_or(0);
+    R.Stale.push_back(std::move(Sup));
+  }
+  return Ok;
+}
+
+/// Global step on an open store whose global tables are empty: link,
+/// find, write.
 Error globalStep(Store &S, const rules::RuleSet &Rules,
                  ArrayRef<Suppression> Sups, ScanResult &R) {
   auto T0 = Clock::now();
@@ -219,8 +321,6 @@ Error globalStep(Store &S, const rules::RuleSet &Rules,
   R.Suppressed = count_if(Fs, [](const Finding &F) { return F.Suppressed; });
   R.FindSeconds = secondsSince(T1);
   T1 = Clock::now();
-  if (Error E = S.clearGlobal())
-    return E;
   if (Error E = S.putResults(G, Fs))
     return E;
   R.WriteSeconds = secondsSince(T1);
@@ -371,24 +471,62 @@ public:
         return C.takeError();
       S = std::move(*C);
     }
-    if (Error E = S->db().exec(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF"))
-      return E;
-    // The global step's output refers to functions of TUs about to be
-    // replaced; it is rebuilt by commit() anyway.
-    return S->clearGlobal();
+    return S->db().exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF");
   }
 
   Store &store() { return *S; }
 
-  /// Global step, sanity check, rename into place.
+  /// Global step, sanity check, rename into place. The global step's
+  /// output is kept when its input is what it was made from: the same
+  /// facts (re-extracted TUs whose facts did not change, such as after an
+  /// edit of a comment or of a header that changes no function), rules,
+  /// suppressions and lockgraph binary.
   Error commit(const rules::RuleSet &Rules, ArrayRef<Suppression> Sups,
                StringRef Root, ScanResult &R, bool Global = true) {
+    auto T0 = Clock::now();
+    std::string Key;
+    bool Reuse = false;
+    if (Global) {
+      Expected<std::string> K = globalInputKey(*S, Rules, Sups);
+      if (!K)
+        return K.takeError();
+      Key = std::move(*K);
+      Expected<std::string> Old = S->meta("global_input");
+      if (!Old)
+        return Old.takeError();
+      Expected<std::string> Res = S->meta("global_result");
+      if (!Res)
+        return Res.takeError();
+      ScanResult Prev;
+      if (*Old == Key && resultFromJSON(*Res, Prev)) {
+        Reuse = true;
+        R.Functions = Prev.Functions;
+        R.Stats = Prev.Stats;
+        R.Classes = Prev.Classes;
+        R.Edges = Prev.Edges;
+        R.Findings = Prev.Findings;
+        R.Suppressed = Prev.Suppressed;
+        R.Stale = std::move(Prev.Stale);
+      }
+    }
+    // Outside the transaction, where emptying a table is one step.
+    if (!Reuse)
+      if (Error E = S->clearGlobal())
+        return E;
     if (Error E = S->begin())
       return E;
-    if (Global)
+    if (Global && !Reuse) {
       if (Error E = globalStep(*S, Rules, Sups, R))
         return E;
+      if (Error E = S->setMeta("global_input", Key))
+        return E;
+      if (Error E = S->setMeta("global_result", resultToJSON(R)))
+        return E;
+    }
+    if (Reuse) {
+      R.GlobalReused = true;
+      R.GlobalSeconds = secondsSince(T0);
+    }
     if (Error E = S->setMeta("rules", join(Rules.Files, "\n")))
       return E;
     if (Error E = S->setMeta("root", Root))

@@ -61,6 +61,9 @@ struct ScanResult {
   /// The global step's phases: loading facts, linking them into the lock
   /// graph, finding cycles and violations, writing edges and findings.
   double LoadSeconds = 0, LinkSeconds = 0, FindSeconds = 0, WriteSeconds = 0;
+  /// The global step's input (facts, rules, suppressions, binary) was
+  /// unchanged: its stored output was kept, not recomputed.
+  bool GlobalReused = false;
   unsigned Suppressed = 0;
   /// Suppressions that matched no finding.
   std::vector<Suppression> Stale;

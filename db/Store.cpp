@@ -4,6 +4,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/SHA256.h"
 #include "llvm/Support/xxhash.h"
 #include <map>
 #include <sqlite3.h>
@@ -376,10 +377,49 @@ Expected<std::vector<StoredFieldStore>> Store::loadFieldStores() {
   return Out;
 }
 
+Expected<std::string> Store::factsDigest() {
+  SHA256 H;
+  auto Add = [&](StringRef S) {
+    H.update(S);
+    H.update(StringRef("\0", 1));
+  };
+  auto Fns = Db->prepare(
+      "SELECT t.file, tf.function_id FROM tu_function tf JOIN tu t ON t.id = "
+      "tf.tu_id WHERE t.status = 'ok' ORDER BY t.file, tf.function_id");
+  if (!Fns)
+    return Fns.takeError();
+  if (Error E = Fns->forEachRow([&]() -> Error {
+        Add(Fns->text(0));
+        Add(std::to_string(Fns->integer(1)));
+        return Error::success();
+      }))
+    return std::move(E);
+  auto Sts = Db->prepare(
+      "SELECT t.file, s.field, s.function, s.file, s.line FROM field_store s "
+      "JOIN tu t ON t.id = s.tu_id WHERE t.status = 'ok' ORDER BY t.file, "
+      "s.field, s.function, s.file, s.line");
+  if (!Sts)
+    return Sts.takeError();
+  if (Error E = Sts->forEachRow([&]() -> Error {
+        for (int C = 0; C < 4; ++C)
+          Add(Sts->text(C));
+        Add(std::to_string(Sts->integer(4)));
+        return Error::success();
+      }))
+    return std::move(E);
+  return toHex(H.final(), /*LowerCase=*/true);
+}
+
 Error Store::clearGlobal() {
-  return Db->exec("DELETE FROM finding_edge; DELETE FROM finding; "
+  // Without foreign keys, SQLite empties each table at once instead of row
+  // by row (children go first, so nothing dangles). The pragma is a no-op
+  // inside a transaction, where the row-by-row delete stays correct.
+  return Db->exec("PRAGMA foreign_keys = OFF; "
+                  "DELETE FROM finding_edge; DELETE FROM finding; "
                   "DELETE FROM edge_hop; DELETE FROM edge; "
-                  "DELETE FROM lock_class;");
+                  "DELETE FROM lock_class; DELETE FROM meta WHERE key IN "
+                  "('global_input', 'global_result'); "
+                  "PRAGMA foreign_keys = ON;");
 }
 
 Error Store::setMeta(StringRef Key, StringRef Value) {

@@ -79,6 +79,11 @@ public:
   llvm::Error collectGarbage();
   llvm::Expected<std::vector<StoredFieldStore>> loadFieldStores();
 
+  /// A digest of everything the global step reads from the store: which
+  /// function bodies each ok TU links (by TU file, not by id) and the field
+  /// stores. Equal digests mean equal global-step input.
+  llvm::Expected<std::string> factsDigest();
+
   /// Drops everything the global step wrote.
   llvm::Error clearGlobal();
   /// Writes the global step's output (after clearGlobal()).

@@ -203,6 +203,48 @@ TEST(Cli, RescanReusesUnchangedTUs) {
   EXPECT_THAT(Out, HasSubstr("foo.a -> foo.b -> foo.a"));
 }
 
+TEST(Cli, GlobalStepIsKeptOnlyWhenItsInputIsUnchanged) {
+  std::string D = mixedTree(), Out;
+  std::string Scan = bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db";
+  const std::string Kept = "(kept: facts, rules and suppressions unchanged)";
+  ASSERT_EQ(run(Scan, Out), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("(load "));
+  ASSERT_EQ(run(Scan, Out), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr(Kept));
+  EXPECT_THAT(Out, HasSubstr("2 lock classes, 2 edges, 1 findings"));
+  EXPECT_THAT(Out, HasSubstr("foo.a -> foo.b -> foo.a"));
+  // A comment: good.c is parsed again, its facts are the same.
+  std::string Good = readFile(D + "/good.c");
+  writeFile(D + "/good.c", Good + "/* a comment */\n");
+  ASSERT_EQ(run(Scan, Out), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("3 analysed, 0 unchanged"));
+  EXPECT_THAT(Out, HasSubstr(Kept));
+  EXPECT_THAT(Out, HasSubstr("foo.a -> foo.b -> foo.a"));
+  // A stale suppression is reported by a kept global step too.
+  writeFile(D + "/sup.yaml", "version: 1\nsuppressions:\n"
+                             "  - kind: inversion\n    locks: [foo.x, foo.y]\n"
+                             "    reason: nothing matches\n");
+  for (int I = 0; I < 2; ++I) {
+    ASSERT_EQ(run(Scan + " --suppressions " + D + "/sup.yaml", Out), 0) << Out;
+    EXPECT_EQ(Out.find(Kept) != std::string::npos, I == 1) << Out;
+    EXPECT_THAT(Out, HasSubstr("sup.yaml:3: suppression matches no finding"));
+  }
+  // Another rules file: redone.
+  writeFile(D + "/r.yaml", "family: mine\napis:\n  - function: grab\n"
+                           "    action: acquire\n    lock: mine\n    flavor: pseudo\n");
+  ASSERT_EQ(run(Scan + " --rules " + D + "/r.yaml", Out), 0) << Out;
+  EXPECT_THAT(Out, Not(HasSubstr(Kept)));
+  // A changed function: redone, and the inversion is gone.
+  std::string Fixed = Good;
+  Fixed.replace(Fixed.find("mutex_lock(&f->b); mutex_lock(&f->a); }"),
+                std::string("mutex_lock(&f->b); mutex_lock(&f->a); }").size(),
+                "mutex_lock(&f->a); mutex_lock(&f->b); }");
+  writeFile(D + "/good.c", Fixed);
+  ASSERT_EQ(run(Scan, Out), 0) << Out;
+  EXPECT_THAT(Out, Not(HasSubstr(Kept)));
+  EXPECT_THAT(Out, HasSubstr("2 lock classes, 1 edges, 0 findings"));
+}
+
 TEST(Cli, ScanNeverReplacesAFileItCannotRead) {
   std::string D = mixedTree(), Out;
   writeFile(D + "/notes.db", "my precious notes\n");
