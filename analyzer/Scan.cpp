@@ -211,6 +211,11 @@ Expected<std::string> globalInputKey(Store &S, const rules::RuleSet &Rules,
   if (!Facts)
     return Facts.takeError();
   std::string Acc = Engine + "\n" + *Facts + "\n";
+  // Their output is printed by the global step: asking for it runs it.
+  for (const char *Debug : {"LOCKGRAPH_DEBUG_SUMMARY", "LOCKGRAPH_DEBUG_SCC",
+                            "LOCKGRAPH_DEBUG_TRACE"})
+    if (const char *V = getenv(Debug))
+      Acc += std::string(Debug) + "=" + V + "\n";
   for (const std::string &F : Rules.Files) {
     auto Buf = MemoryBuffer::getFile(F);
     Acc += F + "=" +

@@ -129,6 +129,10 @@ struct HeldEntry {
   /// Taken by this function (or a callee given it as an argument), not
   /// returned held by a callee on its own account.
   bool Direct = true;
+  /// A caller's lock this function dropped and took again: unlocking it
+  /// drops the caller's lock once more (__jbd2_log_wait_for_space()
+  /// drops and retakes the caller's j_state_lock around each step).
+  bool Retaken = false;
 };
 
 struct AcqEntry {
@@ -218,6 +222,18 @@ struct State {
   /// according to callees' summaries, which in the large SCC are
   /// over-approximations.
   unsigned OwnDropped = 0;
+  /// Locks this function released on every path where a parameter has a
+  /// value (`if (is_inode_hash_locked) spin_unlock(&inode_hash_lock);`):
+  /// dropped again wherever that value is known.
+  struct CondDrop {
+    LockRef R;
+    unsigned Param;
+    bool Value;
+    bool operator==(const CondDrop &O) const {
+      return R == O.R && Param == O.Param && Value == O.Value;
+    }
+  };
+  SmallVector<CondDrop, 1> CondDropped;
   /// Parameters known zero (false) or non-zero (true) on every path to
   /// here, from branches on them.
   SmallVector<std::pair<unsigned, bool>, 1> Facts;
@@ -311,12 +327,17 @@ private:
   bool droppedHas(unsigned Id, const LockRef &R) const {
     return is_contained(DropLists[Id], R);
   }
+  /// The dropped locks a new acquisition in state S carries: this
+  /// function's own unlocks, those under a parameter value known here,
+  /// then Extra (the callee's), then what callees released.
+  unsigned droppedAt(const State &S, ArrayRef<LockRef> Extra = {});
 
   // Output.
   std::vector<Hop> chain(const AcqEntry &A) const;
   /// The witness node of A, an acquisition seen in Fn, made on first use.
   int node(int Fn, AcqEntry &A);
   void dump(int Fn) const;
+  void trace(unsigned B, const CallEvent &E, const State &S) const;
 
   const rules::RuleSet &Rules;
   BumpPtrAllocator Alloc;
@@ -356,6 +377,24 @@ private:
   /// functions: allocating them anew costs more than the analysis of most.
   std::vector<State> In;
 };
+
+unsigned Linker::droppedAt(const State &S, ArrayRef<LockRef> Extra) {
+  DropList D;
+  auto Add = [&](const LockRef &R) {
+    if (D.size() < MaxDropped && !is_contained(D, R))
+      D.push_back(R);
+  };
+  for (unsigned I = 0; I < S.OwnDropped; ++I)
+    Add(S.Dropped[I]);
+  for (const State::CondDrop &C : S.CondDropped)
+    if (is_contained(S.Facts, std::make_pair(C.Param, C.Value)))
+      Add(C.R);
+  for (const LockRef &R : Extra)
+    Add(R);
+  for (unsigned I = S.OwnDropped; I < S.Dropped.size(); ++I)
+    Add(S.Dropped[I]);
+  return intern(D);
+}
 
 unsigned Linker::intern(ArrayRef<LockRef> Refs) {
   if (Refs.empty())
@@ -766,7 +805,7 @@ void Linker::emitEdge(int Fn, const HeldEntry &H, AcqEntry &A,
 
 void Linker::hold(int Fn, State &S, const LockInfo &L, unsigned Line,
                   unsigned Id, bool SuccessNonzero, bool Direct) {
-  HeldEntry H{L, Line, /*Must=*/true, Direct};
+  HeldEntry H{L, Line, /*Must=*/true, Direct, /*Retaken=*/false};
   // A caller's lock taken again by this function (or by a callee given it
   // as an argument) is no longer dropped. A lock of the same class that a
   // callee returns holding on its own account is another instance, or the
@@ -777,7 +816,15 @@ void Linker::hold(int Fn, State &S, const LockInfo &L, unsigned Line,
       if (unsigned(It - S.Dropped.begin()) < S.OwnDropped)
         --S.OwnDropped;
       S.Dropped.erase(It);
+      H.Retaken = true;
     }
+  if (Direct)
+    erase_if(S.CondDropped, [&](const State::CondDrop &C) {
+      if (!(C.R == L.Lock))
+        return false;
+      H.Retaken |= is_contained(S.Facts, std::make_pair(C.Param, C.Value));
+      return true;
+    });
   if (L.Conditional && Functions[Fn].Tested.count(Id)) {
     S.Pend.push_back({Id, H, SuccessNonzero});
     return;
@@ -807,8 +854,9 @@ void Linker::release(int Fn, State &S, const LockRef &R, bool Direct,
       Found = true;
       // Held because a callee's summary says it returns holding a lock of
       // this class (the large SCC's over-approximation, or another
-      // instance): an unlock here may still be of the caller's lock.
-      Must |= H.Must && H.Direct;
+      // instance): an unlock here may still be of the caller's lock. So
+      // is the unlock of a caller's lock this function took again.
+      Must |= H.Must && H.Direct && !H.Retaken;
     }
   erase_if(S.Held, Matches);
   // Only the first MaxDropped reach the acquisitions after this point, so
@@ -816,6 +864,8 @@ void Linker::release(int Fn, State &S, const LockRef &R, bool Direct,
   // summaries say they release: ptrace_stop()'s unlock of the caller's
   // siglock must not be crowded out by what schedule() may release.
   if (!Found || !Must) {
+    erase_if(S.CondDropped,
+             [&](const State::CondDrop &C) { return C.R == R; });
     auto It = find(S.Dropped, R);
     if (Direct) {
       // Also when a callee "released" it earlier: this unlock is certain.
@@ -889,7 +939,7 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
     return;
   guardBy(S, L);
   AcqEntry A{L, E.Line, -1, -1, StringRef(), 1, 0,
-             intern(ArrayRef(S.Dropped).take_front(MaxDropped))};
+             droppedAt(S)};
   if (Record) {
     if (!L.Try)
       addAcq(Fn, A, Changed);
@@ -932,31 +982,21 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
           ++Stats.CutIndirect;
         continue;
       }
-      // This function's own unlocks, then what the callee passes on (its
-      // own first), then what this function's callees released.
-      DropList Dropped(
-          S.Dropped.begin(),
-          S.Dropped.begin() + std::min<size_t>(S.OwnDropped, MaxDropped));
       // What the callee dropped is this function's lock when it holds it
       // here (then it matters only for edges made here), else a lock of
       // this function's callers, which the summary passes on.
+      DropList Passed;
       for (const LockRef &D : dropped(CA.DroppedBefore)) {
         LockRef I = instantiate(D, E.Args);
-        if (!I.valid() || is_contained(Dropped, I))
+        if (!I.valid())
           continue;
-        if (any_of(S.Held, [&](const HeldEntry &H) { return H.L.Lock == I; })) {
+        if (any_of(S.Held, [&](const HeldEntry &H) { return H.L.Lock == I; }))
           Local.push_back(I);
-          continue;
-        }
-        if (Dropped.size() < MaxDropped)
-          Dropped.push_back(I);
+        else
+          Passed.push_back(I);
       }
-      for (unsigned D = S.OwnDropped;
-           D < S.Dropped.size() && Dropped.size() < MaxDropped; ++D)
-        if (!is_contained(Dropped, S.Dropped[D]))
-          Dropped.push_back(S.Dropped[D]);
       AcqEntry A{L,        E.Line,   -1, CA.Node, Via, CA.Depth + 1,
-                 Indirect, intern(Dropped)};
+                 Indirect, droppedAt(S, Passed)};
       if (Record) {
         addAcq(Fn, A, Changed);
         for (const HeldEntry &H : S.Held)
@@ -1014,6 +1054,38 @@ bool Linker::join(State &Into, const State &From) {
     return true;
   }
   bool Changed = false;
+  // A lock dropped on one side only, where that side knows a parameter
+  // value the other side knows the opposite of, stays dropped under that
+  // value; a conditional drop stays where the other side agrees with it.
+  SmallVector<State::CondDrop, 1> Cond;
+  auto AddCond = [&](const State::CondDrop &C) {
+    if (!is_contained(Cond, C))
+      Cond.push_back(C);
+  };
+  auto OneSide = [&](const State &A, const State &B) {
+    for (const LockRef &X : A.Dropped) {
+      if (is_contained(B.Dropped, X))
+        continue;
+      for (auto [P, V] : A.Facts)
+        if (is_contained(B.Facts, std::make_pair(P, !V))) {
+          AddCond({X, P, V});
+          break;
+        }
+    }
+    for (const State::CondDrop &C : A.CondDropped)
+      if (is_contained(B.CondDropped, C) || is_contained(B.Dropped, C.R) ||
+          is_contained(B.Facts, std::make_pair(C.Param, !C.Value)))
+        AddCond(C);
+  };
+  OneSide(Into, From);
+  OneSide(From, Into);
+  if (Cond.size() != Into.CondDropped.size() ||
+      any_of(Cond, [&](const State::CondDrop &C) {
+        return !is_contained(Into.CondDropped, C);
+      })) {
+    Into.CondDropped = std::move(Cond);
+    Changed = true;
+  }
   size_t FactsBefore = Into.Facts.size();
   erase_if(Into.Facts, [&](const std::pair<unsigned, bool> &F) {
     return !is_contained(From.Facts, F);
@@ -1054,6 +1126,10 @@ bool Linker::join(State &Into, const State &From) {
       It->Direct = false;
       Changed = true;
     }
+    if (!It->Retaken && H.Retaken) {
+      It->Retaken = true;
+      Changed = true;
+    }
     if (H.Line < It->Line) {
       It->Line = H.Line;
       Changed = true;
@@ -1074,11 +1150,15 @@ void Linker::analyze(int Fn, bool &Changed) {
   In.resize(FF.Blocks.size());
   In[FF.Entry].Reached = true;
 
+  bool Trace = false;
   auto Successors = [&](unsigned B, State S, bool Record, bool &Ch,
                         auto &&Visit) {
     const Block &Bl = FF.Blocks[B];
-    for (unsigned I = 0; I < Bl.Events.size(); ++I)
+    for (unsigned I = 0; I < Bl.Events.size(); ++I) {
+      if (Record && Trace)
+        trace(B, Bl.Events[I], S);
       event(Fn, B, I, S, Record, Ch);
+    }
     if (Bl.RetEvent >= 0) {
       unsigned Id = eventId(Bl.RetBlock, Bl.RetEvent);
       for (const Pending &P : S.Pend)
@@ -1146,6 +1226,12 @@ void Linker::analyze(int Fn, bool &Changed) {
                });
   }
   // Recording pass over the fixpoint.
+  // LOCKGRAPH_DEBUG_TRACE=NAME[,NAME...]: the state before each call.
+  if (const char *Names = getenv("LOCKGRAPH_DEBUG_TRACE"))
+    Trace = is_contained(llvm::split(StringRef(Names), ','), StringRef(FF.Name));
+  if (Trace)
+    errs() << "trace of " << FF.Key << " (" << FF.File << ":"
+           << FF.Line << ")\n";
   ReleaseCandidates.clear();
   ReleasedHere.clear();
   for (unsigned B = 0; B < FF.Blocks.size(); ++B)
@@ -1308,6 +1394,18 @@ int Linker::node(int Fn, AcqEntry &A) {
     Nodes.push_back(WitnessNode{Fn, A.Line, A.Parent, A.Via});
   }
   return A.Node;
+}
+
+void Linker::trace(unsigned B, const CallEvent &E, const State &S) const {
+  errs() << "  block " << B << " line " << E.Line << " "
+         << (E.Callee.empty() ? "(" + E.Via + ")" : E.Callee) << ": held";
+  for (const HeldEntry &H : S.Held)
+    errs() << " " << key(H.L) << (H.Must ? "" : "(may)")
+           << (H.Direct ? "" : "(callee's)");
+  errs() << "; dropped";
+  for (unsigned I = 0; I < S.Dropped.size(); ++I)
+    errs() << " " << key(S.Dropped[I]) << (I < S.OwnDropped ? "(own)" : "");
+  errs() << "\n";
 }
 
 /// LOCKGRAPH_DEBUG_SUMMARY=NAME[,NAME...] prints the summaries of functions

@@ -433,6 +433,88 @@ TEST(Link, NoEdgeFromACallersLockTheCalleeDroppedFirst) {
   EXPECT_EQ(chain(*E), "reap:22");
 }
 
+TEST(Link, CallersLockTakenAgainAndDroppedAgainIsNotHeld) {
+  // fs/jbd2/checkpoint.c: __jbd2_log_wait_for_space() is called with
+  // j_state_lock held. Each step of its loop drops it, takes it again for
+  // a check, drops it again around checkpointing and takes it back. The
+  // second unlock drops the caller's lock as much as the first did.
+  Result R = link({"static void wait_space(struct foo *x, int n) {\n" // 17
+                   "  while (n--) {\n"
+                   "    spin_unlock(&x->s);\n"                       // 19
+                   "    mutex_lock(&x->a);\n"                        // 20
+                   "    spin_lock(&x->s);\n"                         // 21
+                   "    mutex_lock(&x->b);\n"                        // 22
+                   "    mutex_unlock(&x->b);\n"
+                   "    if (n == 2) {\n"
+                   "      mutex_unlock(&x->a);\n"
+                   "      continue;\n"
+                   "    }\n"
+                   "    spin_unlock(&x->s);\n"                       // 28
+                   "    mutex_unlock(&x->a);\n"
+                   "    spin_lock(&x->s);\n"                         // 30
+                   "  }\n"
+                   "}\n"
+                   "void add_credits(struct foo *x) {\n"             // 33
+                   "  spin_lock(&x->s);\n"                           // 34
+                   "  wait_space(x, 3);\n"                           // 35
+                   "  spin_unlock(&x->s);\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.s", "foo.s"), nullptr)
+      << "line 30 follows the unlock at line 28";
+  const Edge *SB = find(R.G, "foo.s", "foo.b");
+  ASSERT_NE(SB, nullptr) << "the lock taken again is held";
+  EXPECT_EQ(SB->Function, "wait_space");
+  EXPECT_EQ(SB->HeldLine, 21u);
+  const Edge *AS = find(R.G, "foo.a", "foo.s");
+  ASSERT_NE(AS, nullptr);
+  EXPECT_EQ(AS->HeldLine, 20u);
+  EXPECT_TRUE(R.Fs.empty());
+}
+
+TEST(Link, UnlockAndRelockUnderOneParameterValueIsNoSelfDeadlock) {
+  // fs/inode.c: __wait_on_freeing_inode(inode, is_inode_hash_locked) does
+  // `if (is_inode_hash_locked) spin_unlock(&inode_hash_lock);`, sleeps,
+  // then `if (is_inode_hash_locked) spin_lock(&inode_hash_lock);`;
+  // inode_insert5() holds the lock and passes true through find_inode().
+  // Under another parameter the relock is a self-deadlock.
+  Result R = link({"static void wait_free(struct foo *x, int locked) {\n" // 17
+                   "  if (locked)\n"
+                   "    spin_unlock(&x->s);\n"                          // 19
+                   "  mutex_lock(&x->b);\n"                             // 20
+                   "  mutex_unlock(&x->b);\n"
+                   "  if (locked)\n"
+                   "    spin_lock(&x->s);\n"                            // 23
+                   "}\n"
+                   "static void find(struct foo *x, int locked) {\n"    // 25
+                   "  wait_free(x, locked);\n"
+                   "}\n"
+                   "void insert(struct foo *x) {\n"                     // 28
+                   "  spin_lock(&x->s);\n"                              // 29
+                   "  find(x, 1);\n"                                    // 30
+                   "  spin_unlock(&x->s);\n"
+                   "}\n"
+                   "static void relock(struct foo *x, int locked, int again) {\n" // 33
+                   "  if (locked)\n"
+                   "    mutex_unlock(&x->a);\n"
+                   "  if (again)\n"
+                   "    mutex_lock(&x->a);\n"                           // 37
+                   "}\n"
+                   "void other(struct foo *x) {\n"                      // 39
+                   "  mutex_lock(&x->a);\n"                             // 40
+                   "  relock(x, 0, 1);\n"                               // 41
+                   "  mutex_unlock(&x->a);\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.s", "foo.s"), nullptr);
+  const Edge *AA = find(R.G, "foo.a", "foo.a");
+  ASSERT_NE(AA, nullptr);
+  EXPECT_EQ(AA->Function, "other");
+  EXPECT_EQ(AA->HeldLine, 40u);
+  EXPECT_EQ(chain(*AA), "other:41 > relock:37");
+  ASSERT_EQ(R.Fs.size(), 1u);
+  EXPECT_EQ(R.Fs[0].Kind, FindingKind::SelfDeadlock);
+  EXPECT_EQ(R.Fs[0].Locks, std::vector<std::string>{"foo.a"});
+}
+
 TEST(Link, LoopReleasesBeforeNextIteration) {
   Result R = link({"void f(struct foo *x, int n) {\n"
                    "  for (int i = 0; i < n; i++) {\n"
