@@ -4,14 +4,18 @@
 Runs, in one go, on the same compile commands and at the same -j:
   1. clang-19 -fsyntax-only over every TU (the yardstick: Clang's parse time),
   2. a full lockgraph scan (--full: every TU extracted, then the global step),
-  3. a one-file re-scan after a one-line change to one TU's source.
-Prints wall and CPU time, peak memory per worker process and database size.
+  3. two one-file re-scans of one TU's source: after a comment is appended
+     (the TU is parsed again, its facts are the same, the stored global
+     step is kept) and after a line is inserted at the top (every function
+     of the file moves a line, so the global step runs again).
+Prints wall and CPU time, peak memory per worker process and of the largest
+process (the scan itself, in the global step), and database size.
 This is a benchmark, not a test: it prints figures and asserts nothing.
 
 usage: bench/bench.py --compdb FILE [--root DIR] [-j N] [--only PREFIX ...]
                       [--touch FILE] [--lockgraph PATH] [--db PATH]
 """
-import argparse, json, os, resource, shlex, subprocess, sys, tempfile, time
+import argparse, json, os, shlex, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 
 def syntax_only_args(entry):
@@ -52,21 +56,25 @@ def lockgraph_scan(lg, compdb, root, db, jobs, full):
             "-j", str(jobs), "--no-progress", "--format", "summary"]
     if full:
         argv.append("--full")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                       text=True)
-    wall = time.monotonic() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    line = [l for l in p.stderr.splitlines() if "translation units" in l]
+    with tempfile.TemporaryFile("w+") as err:
+        p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err,
+                             text=True)
+        # This process and the workers it waited for.
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.monotonic() - start
+        err.seek(0)
+        stderr = err.read()
+    cpu = ru.ru_utime + ru.ru_stime
+    line = [l for l in stderr.splitlines() if "translation units" in l]
     q = subprocess.run([lg, "query", "--db", db,
                         "SELECT max(peak_kb), count(*) FROM tu"],
                        capture_output=True, text=True)
     peak_worker, tus = (q.stdout.splitlines()[1].split("\t")
                         if q.returncode == 0 else ("0", "0"))
-    return {"wall": wall, "cpu": cpu, "exit": p.returncode,
-            "summary": line[-1] if line else p.stderr.strip()[-300:],
+    return {"wall": wall, "cpu": cpu, "exit": os.waitstatus_to_exitcode(status),
+            "peak_kb": ru.ru_maxrss,
+            "summary": line[-1] if line else stderr.strip()[-300:],
             "peak_worker_kb": int(peak_worker or 0),
             "db_bytes": os.path.getsize(db) if os.path.exists(db) else 0}
 
@@ -99,6 +107,7 @@ def main():
     l = lockgraph_scan(a.lockgraph, sub, root, db, a.j, full=True)
     print(f"lockgraph full scan:    wall {l['wall']:.1f} s, cpu {l['cpu']:.1f} s, "
           f"peak {l['peak_worker_kb'] / 1024:.0f} MiB per worker, "
+          f"{l['peak_kb'] / 1024:.0f} MiB in the largest process, "
           f"database {l['db_bytes'] / 2**20:.1f} MiB, exit {l['exit']}")
     print(f"  {l['summary']}")
     print(f"ratio scan/syntax-only: wall {l['wall'] / s['wall']:.2f}, "
@@ -107,18 +116,22 @@ def main():
     touch = a.touch or entries[0]["file"]
     path = touch if os.path.isabs(touch) else os.path.join(root, touch)
     original = open(path, "rb").read()
+    e = [x for x in entries if x["file"] == touch or
+         os.path.join(x["directory"], x["file"]) == path]
+    one = syntax_only(e, 1) if e else {"wall": 0.0}
+    print(f"{touch}: syntax-only parse {one['wall']:.1f} s")
+    edits = [("comment appended", original + b"\n/* lockgraph benchmark edit */\n"),
+             ("line inserted at the top", b"/* lockgraph benchmark edit */\n" + original)]
     try:
-        with open(path, "ab") as f:
-            f.write(b"\n/* lockgraph benchmark edit */\n")
-        e = [x for x in entries if x["file"] == touch or
-             os.path.join(x["directory"], x["file"]) == path]
-        one = syntax_only(e, 1) if e else {"wall": 0.0}
-        r = lockgraph_scan(a.lockgraph, sub, root, db, a.j, full=False)
+        for what, text in edits:
+            open(path, "wb").write(text)
+            r = lockgraph_scan(a.lockgraph, sub, root, db, a.j, full=False)
+            print(f"one-file re-scan, {what}: wall {r['wall']:.1f} s, "
+                  f"peak {r['peak_kb'] / 1024:.0f} MiB")
+            print(f"  {r['summary']}")
+            open(path, "wb").write(original)
     finally:
         open(path, "wb").write(original)
-    print(f"one-file re-scan ({touch}): wall {r['wall']:.1f} s "
-          f"(that file's syntax-only parse: {one['wall']:.1f} s)")
-    print(f"  {r['summary']}")
     # Leave the tree's TU hashes as they were.
     lockgraph_scan(a.lockgraph, sub, root, db, a.j, full=False)
 

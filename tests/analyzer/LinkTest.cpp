@@ -515,6 +515,30 @@ TEST(Link, UnlockAndRelockUnderOneParameterValueIsNoSelfDeadlock) {
   EXPECT_EQ(R.Fs[0].Locks, std::vector<std::string>{"foo.a"});
 }
 
+TEST(Link, OpaqueFunctionsAreNotFollowed) {
+  // rules/kernel/lockdep.yaml makes panic() opaque: it never returns and
+  // turns lockdep off before it takes anything.
+  const char *Code = "struct foo g;\n"                  // 17
+                     "void panic(const char *m) {\n"    // 18
+                     "  mutex_lock(&g.b);\n"            // 19
+                     "  mutex_unlock(&g.b);\n"
+                     "}\n"
+                     "void warn(struct foo *x) {\n"     // 22
+                     "  mutex_lock(&x->a);\n"           // 23
+                     "  panic(\"x\");\n"                // 24
+                     "  mutex_unlock(&x->a);\n"
+                     "}\n";
+  Result Followed = link({Code});
+  const Edge *E = find(Followed.G, "foo.a", "foo.b");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(chain(*E), "warn:24 > panic:19");
+  rules::RuleSet R = testRules();
+  R.Opaque.insert("panic");
+  Result Opaque = link({Code}, R);
+  EXPECT_EQ(find(Opaque.G, "foo.a", "foo.b"), nullptr);
+  EXPECT_EQ(Opaque.G.Edges.size(), 0u);
+}
+
 TEST(Link, LoopReleasesBeforeNextIteration) {
   Result R = link({"void f(struct foo *x, int n) {\n"
                    "  for (int i = 0; i < n; i++) {\n"

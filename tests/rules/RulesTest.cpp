@@ -1182,6 +1182,11 @@ TEST_F(ShippedRules, DowngradeWriteIsOpaque) {
   EXPECT_TRUE(RS->Opaque.count("downgrade_write"));
   EXPECT_EQ(RS->api("downgrade_write"), nullptr);
 }
+
+TEST_F(ShippedRules, PanicIsOpaque) {
+  EXPECT_TRUE(RS->Opaque.count("panic"));
+  EXPECT_EQ(RS->api("panic"), nullptr);
+}
 } // namespace
 
 namespace {
