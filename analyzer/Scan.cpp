@@ -54,7 +54,6 @@ Error fail(const Twine &Msg) {
   return createStringError(inconvertibleErrorCode(), Msg);
 }
 
-
 /// Content hashes of input files, shared by all TUs of a scan.
 class FileHashes {
 public:
@@ -218,8 +217,8 @@ Expected<std::string> globalInputKey(Store &S, const rules::RuleSet &Rules,
       Acc += std::string(Debug) + "=" + V + "\n";
   for (const std::string &F : Rules.Files) {
     auto Buf = MemoryBuffer::getFile(F);
-    Acc += F + "=" +
-           (Buf ? utohexstr(xxh3_64bits((*Buf)->getBuffer())) : "?") + "\n";
+    Acc += F + "=" + (Buf ? utohexstr(xxh3_64bits((*Buf)->getBuffer())) : "?") +
+           "\n";
   }
   for (const Suppression &U : Sups)
     Acc += formatv("{0}:{1}:{2}:{3}:{4}:{5}\n", U.File, U.Line, U.Id, U.Kind,
@@ -352,7 +351,6 @@ Error fillInfo(Store &S, ScanResult &R) {
   }
   return Error::success();
 }
-
 
 struct WorkerResult {
   bool Ok = false;

@@ -1,4 +1,4 @@
-//===- Worker.cpp - One TU in, facts out -----------------------------------===//
+//===- Worker.cpp - One TU in, facts out ----------------------------------===//
 //
 // The worker side of a scan: `lockgraph extract-tu` parses the one command
 // of its command file and writes the facts as JSON. Everything here decides
@@ -35,7 +35,8 @@ public:
     SmallString<256> Msg;
     Info.FormatDiagnostic(Msg);
     if (Info.hasSourceManager() && Info.getLocation().isValid()) {
-      PresumedLoc P = Info.getSourceManager().getPresumedLoc(Info.getLocation());
+      PresumedLoc P =
+          Info.getSourceManager().getPresumedLoc(Info.getLocation());
       if (P.isValid()) {
         Message = formatv("{0}:{1}: {2}", P.getFilename(), P.getLine(), Msg);
         return;
@@ -71,7 +72,6 @@ private:
   TUFacts &Out;
 };
 
-
 /// Parses one TU in this process.
 struct Extracted {
   bool Ok = false;
@@ -102,7 +102,6 @@ Extracted extractOne(const tooling::CompileCommand &Cmd, StringRef Root) {
     R.Error = Diags.Message.empty() ? "does not parse" : Diags.Message;
   return R;
 }
-
 
 } // namespace
 

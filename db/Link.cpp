@@ -373,6 +373,7 @@ private:
   /// Dropped-lock lists by index; a deque, so references stay valid.
   std::deque<DropList> DropLists{DropList()};
   StringMap<unsigned> DropIndex;
+  const char *TraceNames = getenv("LOCKGRAPH_DEBUG_TRACE");
   /// The per-block states of the function being analysed, kept between
   /// functions: allocating them anew costs more than the analysis of most.
   std::vector<State> In;
@@ -402,8 +403,8 @@ unsigned Linker::intern(ArrayRef<LockRef> Refs) {
   SmallString<64> K;
   for (const LockRef &R : Refs) {
     K.push_back(char(R.K));
-    K.append(StringRef(reinterpret_cast<const char *>(&R.Index),
-                       sizeof(R.Index)));
+    K.append(
+        StringRef(reinterpret_cast<const char *>(&R.Index), sizeof(R.Index)));
     const char *P = R.Name.data();
     size_t N = R.Name.size();
     K.append(StringRef(reinterpret_cast<const char *>(&P), sizeof(P)));
@@ -864,8 +865,7 @@ void Linker::release(int Fn, State &S, const LockRef &R, bool Direct,
   // summaries say they release: ptrace_stop()'s unlock of the caller's
   // siglock must not be crowded out by what schedule() may release.
   if (!Found || !Must) {
-    erase_if(S.CondDropped,
-             [&](const State::CondDrop &C) { return C.R == R; });
+    erase_if(S.CondDropped, [&](const State::CondDrop &C) { return C.R == R; });
     auto It = find(S.Dropped, R);
     if (Direct) {
       // Also when a callee "released" it earlier: this unlock is certain.
@@ -938,8 +938,7 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
   if (suppressed(S, L))
     return;
   guardBy(S, L);
-  AcqEntry A{L, E.Line, -1, -1, StringRef(), 1, 0,
-             droppedAt(S)};
+  AcqEntry A{L, E.Line, -1, -1, StringRef(), 1, 0, droppedAt(S)};
   if (Record) {
     if (!L.Try)
       addAcq(Fn, A, Changed);
@@ -995,8 +994,8 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
         else
           Passed.push_back(I);
       }
-      AcqEntry A{L,        E.Line,   -1, CA.Node, Via, CA.Depth + 1,
-                 Indirect, droppedAt(S, Passed)};
+      AcqEntry A{L,   E.Line,       -1,       CA.Node,
+                 Via, CA.Depth + 1, Indirect, droppedAt(S, Passed)};
       if (Record) {
         addAcq(Fn, A, Changed);
         for (const HeldEntry &H : S.Held)
@@ -1227,11 +1226,12 @@ void Linker::analyze(int Fn, bool &Changed) {
   }
   // Recording pass over the fixpoint.
   // LOCKGRAPH_DEBUG_TRACE=NAME[,NAME...]: the state before each call.
-  if (const char *Names = getenv("LOCKGRAPH_DEBUG_TRACE"))
-    Trace = is_contained(llvm::split(StringRef(Names), ','), StringRef(FF.Name));
+  if (TraceNames)
+    Trace = is_contained(llvm::split(StringRef(TraceNames), ','),
+                         StringRef(FF.Name));
   if (Trace)
-    errs() << "trace of " << FF.Key << " (" << FF.File << ":"
-           << FF.Line << ")\n";
+    errs() << "trace of " << FF.Key << " (" << FF.File << ":" << FF.Line
+           << ")\n";
   ReleaseCandidates.clear();
   ReleasedHere.clear();
   for (unsigned B = 0; B < FF.Blocks.size(); ++B)
@@ -1405,6 +1405,8 @@ void Linker::trace(unsigned B, const CallEvent &E, const State &S) const {
   errs() << "; dropped";
   for (unsigned I = 0; I < S.Dropped.size(); ++I)
     errs() << " " << key(S.Dropped[I]) << (I < S.OwnDropped ? "(own)" : "");
+  for (const State::CondDrop &C : S.CondDropped)
+    errs() << " " << key(C.R) << "(if $" << C.Param << "=" << C.Value << ")";
   errs() << "\n";
 }
 

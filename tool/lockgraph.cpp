@@ -204,11 +204,12 @@ int summarizeAndReport(Expected<ScanResult> R) {
       "lockgraph: {0} translation units: {1} analysed, {2} unchanged, {3} "
       "failed; {4} functions, {5} calls ({6} indirect, {7} unresolved), {8} "
       "lock acquisitions with an unresolvable lock; {9} lock classes, {10} "
-      "edges, {11} findings; extraction {12:f1} s, global step {13:f1} s ({14}){15}\n",
-      R->Info.TUs, R->Analysed, R->Reused,
-      R->Info.FailedTUs, R->Functions, R->Stats.Calls, R->Stats.IndirectCalls,
-      R->Stats.UnresolvedIndirectCalls, R->Stats.UnresolvedLocks, R->Classes,
-      R->Edges, R->Findings, R->ExtractSeconds, R->GlobalSeconds,
+      "edges, {11} findings; extraction {12:f1} s, global step {13:f1} s "
+      "({14}){15}\n",
+      R->Info.TUs, R->Analysed, R->Reused, R->Info.FailedTUs, R->Functions,
+      R->Stats.Calls, R->Stats.IndirectCalls, R->Stats.UnresolvedIndirectCalls,
+      R->Stats.UnresolvedLocks, R->Classes, R->Edges, R->Findings,
+      R->ExtractSeconds, R->GlobalSeconds,
       R->GlobalReused
           ? std::string("kept: facts, rules and suppressions unchanged")
           : formatv("load {0:f1}, link {1:f1}, find {2:f1}, write {3:f1}",
