@@ -196,10 +196,12 @@ struct Summary {
   std::vector<AcqEntry> Acqs;
   StringMap<unsigned> AcqIndex;
   std::vector<HeldEntry> ExitHeld;
-  std::vector<LockRef> Released;
+  /// Callers' locks released, and whether by this function's own unlock
+  /// on every path (then as certain for the caller as an unlock API).
+  std::vector<std::pair<LockRef, bool>> Released;
   std::vector<TryRet> TryRets;
   std::vector<PEdge> PEdges;
-  StringSet<> Keys; // dedupe of ExitHeld/Released/TryRets/PEdges
+  StringSet<> Keys; // dedupe of ExitHeld/TryRets/PEdges
 };
 
 using DropList = SmallVector<LockRef, MaxDropped>;
@@ -312,6 +314,8 @@ private:
                 State &S, bool Record, bool &Changed);
   void hold(int Fn, State &S, const LockInfo &L, unsigned Line, unsigned Id,
             bool SuccessNonzero, bool Direct);
+  /// Direct: this function's own unlock (an API, a callee given the lock
+  /// as an argument, or a callee that unlocks it itself on every path).
   void release(int Fn, State &S, const LockRef &R, bool Direct, bool Record,
                bool &Changed);
   bool suppressed(const State &S, const LockInfo &L) const;
@@ -1020,12 +1024,14 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
       }
   }
   for (int G : Targets)
-    for (const LockRef &R : Functions[G].Sum.Released)
+    for (auto [R, Own] : Functions[G].Sum.Released)
       // A parameter of the callee is a lock this function names in the
       // call (spin_unlock_irq(&current->sighand->siglock) through its
-      // header wrapper): as direct as an unlock API.
+      // header wrapper), and a lock the callee unlocks itself on every
+      // path (__cgroup_rstat_unlock() of the global cgroup_rstat_lock):
+      // as direct as an unlock API.
       release(Fn, S, instantiate(R, E.Args),
-              /*Direct=*/R.K == LockRef::Param, Record, Changed);
+              /*Direct=*/Own || R.K == LockRef::Param, Record, Changed);
   for (int G : Targets) {
     const Summary &SG = Functions[G].Sum;
     for (const HeldEntry &H : SG.ExitHeld) {
@@ -1251,8 +1257,15 @@ void Linker::analyze(int Fn, bool &Changed) {
   for (const LockRef &R : ReleaseCandidates) {
     if (any_of(Exit.Held, [&](const HeldEntry &H) { return H.L.Lock == R; }))
       continue;
-    if (F.Sum.Keys.insert("R" + key(R)).second) {
-      F.Sum.Released.push_back(R);
+    bool Own = is_contained(
+        ArrayRef(Exit.Dropped).take_front(Exit.OwnDropped), R);
+    auto It = find_if(F.Sum.Released, [&](const auto &P) { return P.first == R; });
+    if (It == F.Sum.Released.end()) {
+      F.Sum.Released.push_back({R, Own});
+      Changed = true;
+    } else if (It->second != Own) {
+      // A later round or iteration knows the callees better.
+      It->second = Own;
       Changed = true;
     }
   }
@@ -1425,8 +1438,9 @@ void Linker::dump(int Fn) const {
   }
   for (const HeldEntry &H : F.Sum.ExitHeld)
     errs() << "  returns holding " << key(H.L) << " (line " << H.Line << ")\n";
-  for (const LockRef &R : F.Sum.Released)
-    errs() << "  releases " << key(R) << "\n";
+  for (auto [R, Own] : F.Sum.Released)
+    errs() << "  releases " << key(R) << (Own ? " (itself, on every path)" : "")
+           << "\n";
   for (const TryRet &T : F.Sum.TryRets)
     errs() << "  try-returns " << key(T.L)
            << (T.SuccessNonzero ? " when nonzero" : " when zero") << "\n";

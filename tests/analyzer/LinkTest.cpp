@@ -648,23 +648,24 @@ TEST(Link, SubclassComputedAtRunTimeIsNoSelfDeadlock) {
 }
 
 TEST(Link, OwnUnlockOfCallersLockIsNotCrowdedOutByCalleeReleases) {
-  // ptrace_stop(): after callees whose summaries release many locks
+  // ptrace_stop(): after callees whose summaries may release many locks
   // (schedule() in a large SCC), the function unlocks the caller's siglock
   // and takes it again, through the header wrapper spin_unlock_irq(). Its
   // own unlock must be among the dropped locks an acquisition remembers,
   // also one level up (ptrace_do_notify(), whose callees release as much),
   // or the caller sees a self-deadlock.
   Result R = link({"struct mutex g0, g1, g2, g3, g4, g5, g6, g7, g8;\n"
+                   "int busy(void);\n"
                    "static void drop_all(void) {\n"
-                   "  mutex_unlock(&g0);\n"
-                   "  mutex_unlock(&g1);\n"
-                   "  mutex_unlock(&g2);\n"
-                   "  mutex_unlock(&g3);\n"
-                   "  mutex_unlock(&g4);\n"
-                   "  mutex_unlock(&g5);\n"
-                   "  mutex_unlock(&g6);\n"
-                   "  mutex_unlock(&g7);\n"
-                   "  mutex_unlock(&g8);\n"
+                   "  if (busy()) mutex_unlock(&g0);\n"
+                   "  if (busy()) mutex_unlock(&g1);\n"
+                   "  if (busy()) mutex_unlock(&g2);\n"
+                   "  if (busy()) mutex_unlock(&g3);\n"
+                   "  if (busy()) mutex_unlock(&g4);\n"
+                   "  if (busy()) mutex_unlock(&g5);\n"
+                   "  if (busy()) mutex_unlock(&g6);\n"
+                   "  if (busy()) mutex_unlock(&g7);\n"
+                   "  if (busy()) mutex_unlock(&g8);\n"
                    "}\n"
                    "static void unlock_it(struct mutex *m) { mutex_unlock(m); }\n"
                    "static void cycle(struct foo *x) {\n"
@@ -682,6 +683,37 @@ TEST(Link, OwnUnlockOfCallersLockIsNotCrowdedOutByCalleeReleases) {
                    "  mutex_unlock(&x->a);\n"
                    "}\n"});
   EXPECT_EQ(find(R.G, "foo.a", "foo.a"), nullptr);
+  EXPECT_TRUE(R.Fs.empty());
+}
+
+TEST(Link, CalleeThatUnlocksOnEveryPathUnlocksLikeAnApi) {
+  // kernel/cgroup/rstat.c: cgroup_rstat_flush_locked() is called with the
+  // global cgroup_rstat_lock held and drops it through the static wrapper
+  // __cgroup_rstat_unlock() before retaking it with __cgroup_rstat_lock(),
+  // whose acquisition already carries locks its tracepoints may release.
+  // The wrapper's unlock is as certain as spin_unlock() itself.
+  Result R = link({"struct mutex g0, g1, g2, g3;\n"              // 17
+                   "spinlock_t big;\n"
+                   "int busy(void);\n"
+                   "static void noisy(void) {\n"                 // 20
+                   "  if (busy()) mutex_unlock(&g0);\n"
+                   "  if (busy()) mutex_unlock(&g1);\n"
+                   "  if (busy()) mutex_unlock(&g2);\n"
+                   "  if (busy()) mutex_unlock(&g3);\n"
+                   "}\n"
+                   "static void big_unlock(void) { spin_unlock(&big); }\n" // 26
+                   "static void big_lock(void) { noisy(); spin_lock(&big); }\n" // 27
+                   "static void flush_locked(void) {\n"          // 28
+                   "  noisy();\n"
+                   "  big_unlock();\n"
+                   "  big_lock();\n"                             // 31
+                   "}\n"
+                   "void flush(void) {\n"                        // 33
+                   "  spin_lock(&big);\n"                        // 34
+                   "  flush_locked();\n"                         // 35
+                   "  spin_unlock(&big);\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "big", "big"), nullptr);
   EXPECT_TRUE(R.Fs.empty());
 }
 
