@@ -356,7 +356,15 @@ private:
   StringMap<std::vector<std::pair<int, std::string>>> FieldTargets;
   StringMap<std::string> LockdepNames;
   std::set<std::string> MayNest;
+  /// Classes lockdep does not validate (lockdep_set_novalidate_class()).
+  DenseSet<StringRef> NoValidate;
   StringMap<StringRef> ClassCache;
+  /// Locks that order nothing: the rules' `ignore` and the classes lockdep
+  /// does not validate, also when reached through a wrapper's parameter.
+  bool ignored(const LockRef &R) const {
+    return R.K == LockRef::Class &&
+           (Rules.Ignored.count(R.Name) || NoValidate.count(R.Name));
+  }
 
   struct Witness {
     int Fn;
@@ -537,6 +545,13 @@ void Linker::collectNames() {
     if (N->SubclassArg >= 0 && N->SubclassArg < (int)E->Args.size()) {
       const ArgValue &S = E->Args[N->SubclassArg];
       Nests |= S.K == ArgValue::Kind::Int && S.Int != 0;
+    }
+    if (N->KeyArg >= 0 && N->KeyArg < (int)E->Args.size()) {
+      const ArgValue &K = E->Args[N->KeyArg];
+      if (K.isPath() && K.R == ArgValue::Root::Global && K.Steps.empty() &&
+          K.RootName == N->NoValidateKey)
+        if (LockRef R = normalize(E->Args[N->Arg]); R.K == LockRef::Class)
+          NoValidate.insert(R.Name);
     }
     if (!Nests)
       continue;
@@ -756,7 +771,8 @@ void Linker::addAcq(int Fn, AcqEntry &A, bool &Changed) {
 
 void Linker::emitEdge(int Fn, const HeldEntry &H, AcqEntry &A,
                       int WitnessFn, bool Record, bool &Changed) {
-  if (!Record || A.L.Try || droppedHas(A.DroppedBefore, H.L.Lock))
+  if (!Record || A.L.Try || droppedHas(A.DroppedBefore, H.L.Lock) ||
+      ignored(H.L.Lock) || ignored(A.L.Lock))
     return;
   StringRef HF = flavorOf(H.L), AF = flavorOf(A.L);
   if (HF == "context" || AF == "context")
@@ -810,6 +826,8 @@ void Linker::emitEdge(int Fn, const HeldEntry &H, AcqEntry &A,
 
 void Linker::hold(int Fn, State &S, const LockInfo &L, unsigned Line,
                   unsigned Id, bool SuccessNonzero, bool Direct) {
+  if (ignored(L.Lock))
+    return;
   HeldEntry H{L, Line, /*Must=*/true, Direct, /*Retaken=*/false};
   // A caller's lock taken again by this function (or by a callee given it
   // as an argument) is no longer dropped. A lock of the same class that a
@@ -911,7 +929,7 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
       ++Stats.UnresolvedLocks;
     return;
   }
-  if (L.Lock.K == LockRef::Class && Rules.Ignored.count(L.Lock.Name))
+  if (ignored(L.Lock))
     return;
   if (R.IfArg >= 0 && R.IfArg < (int)E.Args.size()) {
     const ArgValue &A = E.Args[R.IfArg];
@@ -976,7 +994,7 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
     for (unsigned K = 0; Record && K < SG.Acqs.size(); ++K) {
       const AcqEntry &CA = SG.Acqs[K];
       LockInfo L = instantiate(CA.L, E.Args);
-      if (!L.Lock.valid() || suppressed(S, L))
+      if (!L.Lock.valid() || ignored(L.Lock) || suppressed(S, L))
         continue;
       guardBy(S, L);
       unsigned Indirect = CA.Indirect + (Via.empty() ? 0 : 1);

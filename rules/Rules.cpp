@@ -56,8 +56,9 @@ constexpr StringLiteral ApiKeys[] = {
     "read_arg", "subclass_arg", "try_arg",     "flavor",  "irq",
     "success",  "tags",         "unless_held", "override", "blocking",
     "if_arg",   "if_mask"};
-constexpr StringLiteral NameKeys[] = {"function", "arg",   "name_arg",
-                                      "subclass_arg", "nests", "override"};
+constexpr StringLiteral NameKeys[] = {
+    "function", "arg",     "name_arg",       "subclass_arg",
+    "nests",    "key_arg", "no_validate_key", "override"};
 constexpr StringLiteral ForbidKeys[] = {"name", "message", "outer", "inner"};
 constexpr StringLiteral SelectorKeys[] = {"locks", "flavors", "tags"};
 constexpr StringLiteral OrderKeys[] = {"name", "before", "after", "message"};
@@ -509,10 +510,14 @@ Expected<NameEntry> FileParser::parseName(yaml::MappingNode *M) {
   bool HasFunction = false;
   Error E = walk(M, NameKeys, "key in 'names' entry",
                  [&](StringRef Key, yaml::Node *K, yaml::Node *V) -> Error {
-                   if (Key == "function") {
+                   if (Key == "function" || Key == "no_validate_key") {
                      Expected<std::string> S = str(Key, K, V);
                      if (!S)
                        return S.takeError();
+                     if (Key == "no_validate_key") {
+                       N.NoValidateKey = std::move(*S);
+                       return Error::success();
+                     }
                      N.Function = std::move(*S);
                      Out.FunctionLine = line(K);
                      HasFunction = true;
@@ -527,6 +532,7 @@ Expected<NameEntry> FileParser::parseName(yaml::MappingNode *M) {
                        return I.takeError();
                      (Key == "arg"        ? N.Arg
                       : Key == "name_arg" ? N.NameArg
+                      : Key == "key_arg"  ? N.KeyArg
                                           : N.SubclassArg) = *I;
                    }
                    return Error::success();
@@ -535,6 +541,9 @@ Expected<NameEntry> FileParser::parseName(yaml::MappingNode *M) {
     return E;
   if (!HasFunction)
     return err(N.Line, "function", "missing required key");
+  if ((N.KeyArg >= 0) != !N.NoValidateKey.empty())
+    return err(N.Line, N.KeyArg >= 0 ? "key_arg" : "no_validate_key",
+               "'key_arg' and 'no_validate_key' go together");
   return Out;
 }
 

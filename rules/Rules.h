@@ -98,6 +98,11 @@ struct NameApi {
   /// non-zero constant (lockdep_set_subclass() at initialisation).
   bool Nests = false;
   int SubclassArg = -1;
+  /// A call whose KeyArg is `&NoValidateKey` (lockdep_set_novalidate_class()
+  /// passes &__lockdep_no_validate__) makes a class lockdep never
+  /// validates: it orders nothing, as if it were ignored.
+  int KeyArg = -1;
+  std::string NoValidateKey;
   std::string File;
   unsigned Line = 0;
 };

@@ -799,6 +799,44 @@ TEST(Link, NestingAnnotationsMakeNoSelfDeadlock) {
   EXPECT_EQ(Fs[0].Locks, std::vector<std::string>{"b"});
 }
 
+TEST(Link, ClassesLockdepDoesNotValidateOrderNothing) {
+  // lockdep_set_novalidate_class(&dev->mutex) in device_initialize() is
+  // lockdep_init_map_type(.., "&dev->mutex", &__lockdep_no_validate__, 0):
+  // lockdep checks no order into or out of that class. Another key
+  // validates as usual.
+  rules::RuleSet R = testRules();
+  rules::NameApi Init;
+  Init.Function = "lockdep_init_map_type";
+  Init.SubclassArg = 3;
+  Init.KeyArg = 2;
+  Init.NoValidateKey = "__lockdep_no_validate__";
+  R.Names["lockdep_init_map_type"] = Init;
+  Result Out = link(
+      {"struct lock_class_key { int k; };\n"                              // 17
+       "struct lock_class_key __lockdep_no_validate__, other_key;\n"
+       "void lockdep_init_map_type(void *lock, const char *n, void *key, int sub);\n"
+       "static void lock_it(struct mutex *m) { mutex_lock(m); }\n"        // 20
+       "void init(struct foo *x) {\n"
+       "  lockdep_init_map_type(&x->a, \"&dev->mutex\", &__lockdep_no_validate__, 0);\n"
+       "  lockdep_init_map_type(&x->b, \"b\", &other_key, 0);\n"
+       "}\n"
+       "void nest(struct foo *x, struct foo *y) {\n"                     // 25
+       "  mutex_lock(&x->a); mutex_lock(&y->a);\n"                       // 26
+       "  mutex_lock(&x->b);\n"                                          // 27
+       "  spin_lock(&x->s);\n"                                           // 28
+       "  lock_it(&y->a);\n"                                             // 29
+       "}\n"},
+      R);
+  EXPECT_EQ(find(Out.G, "&dev->mutex", "&dev->mutex"), nullptr);
+  EXPECT_EQ(find(Out.G, "&dev->mutex", "b"), nullptr);
+  EXPECT_EQ(find(Out.G, "foo.s", "&dev->mutex"), nullptr)
+      << "nor through a wrapper's parameter";
+  const Edge *E = find(Out.G, "b", "foo.s");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(E->HeldLine, 27u);
+  EXPECT_TRUE(Out.Fs.empty());
+}
+
 TEST(Link, ReturnedLockResultIsNoTrylockWrapperWhenTheLockIsReleased) {
   // input_register_handle(): `error = mutex_lock_interruptible(m); if
   // (error) return error; ... mutex_unlock(m); return 0;` returns without

@@ -1187,6 +1187,31 @@ TEST_F(ShippedRules, PanicIsOpaque) {
   EXPECT_TRUE(RS->Opaque.count("panic"));
   EXPECT_EQ(RS->api("panic"), nullptr);
 }
+
+TEST_F(ShippedRules, NovalidateKeyIsRecognisedOnLockdepInitMaps) {
+  for (const char *F : {"lockdep_init_map", "lockdep_init_map_wait",
+                        "lockdep_init_map_waits", "lockdep_init_map_type"}) {
+    const lockgraph::rules::NameApi *N = RS->nameApi(F);
+    ASSERT_NE(N, nullptr) << F;
+    EXPECT_EQ(N->KeyArg, 2) << F;
+    EXPECT_EQ(N->NoValidateKey, "__lockdep_no_validate__") << F;
+  }
+}
+
+TEST(RulesFilesNames, KeyArgAndNoValidateKeyGoTogether) {
+  llvm::SmallString<128> P;
+  llvm::sys::fs::createTemporaryFile("names", "yaml", P);
+  {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(P, EC);
+    OS << "family: x\nnames:\n  - function: f\n    key_arg: 2\n";
+  }
+  auto R = lockgraph::rules::loadRules({std::string(P)});
+  ASSERT_FALSE(bool(R));
+  EXPECT_EQ(llvm::toString(R.takeError()),
+            std::string(P) +
+                ":3: key 'key_arg': 'key_arg' and 'no_validate_key' go together");
+}
 } // namespace
 
 namespace {
