@@ -204,6 +204,7 @@ struct Summary {
   StringSet<> Keys; // dedupe of ExitHeld/TryRets/PEdges
 };
 
+/// The callers' locks an acquisition remembers as dropped before it.
 using DropList = SmallVector<LockRef, MaxDropped>;
 
 struct Pending {
