@@ -37,6 +37,7 @@
 
 #include "db/Link.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
@@ -237,6 +238,16 @@ struct State {
     }
   };
   SmallVector<CondDrop, 1> CondDropped;
+  /// Takes R off Dropped, keeping OwnDropped right; false if not there.
+  bool undrop(const LockRef &R) {
+    auto It = find(Dropped, R);
+    if (It == Dropped.end())
+      return false;
+    if (unsigned(It - Dropped.begin()) < OwnDropped)
+      --OwnDropped;
+    Dropped.erase(It);
+    return true;
+  }
   /// Parameters known zero (false) or non-zero (true) on every path to
   /// here, from branches on them.
   SmallVector<std::pair<unsigned, bool>, 1> Facts;
@@ -357,14 +368,15 @@ private:
   StringMap<std::vector<std::pair<int, std::string>>> FieldTargets;
   StringMap<std::string> LockdepNames;
   std::set<std::string> MayNest;
-  /// Classes lockdep does not validate (lockdep_set_novalidate_class()).
-  DenseSet<StringRef> NoValidate;
   StringMap<StringRef> ClassCache;
-  /// Locks that order nothing: the rules' `ignore` and the classes lockdep
-  /// does not validate, also when reached through a wrapper's parameter.
+  /// Classes that order nothing: the rules' `ignore` (found when
+  /// className() makes the name) and the classes lockdep does not validate
+  /// (lockdep_set_novalidate_class()). By their interned characters, since
+  /// ignored() runs for every edge.
+  DenseSet<const char *> Ignored;
+  /// Also when reached through a wrapper's parameter.
   bool ignored(const LockRef &R) const {
-    return R.K == LockRef::Class &&
-           (Rules.Ignored.count(R.Name) || NoValidate.count(R.Name));
+    return R.K == LockRef::Class && Ignored.contains(R.Name.data());
   }
 
   struct Witness {
@@ -552,7 +564,7 @@ void Linker::collectNames() {
       if (K.isPath() && K.R == ArgValue::Root::Global && K.Steps.empty() &&
           K.RootName == N->NoValidateKey)
         if (LockRef R = normalize(E->Args[N->Arg]); R.K == LockRef::Class)
-          NoValidate.insert(R.Name);
+          Ignored.insert(R.Name.data());
     }
     if (!Nests)
       continue;
@@ -570,6 +582,8 @@ StringRef Linker::className(StringRef Raw) {
   auto N = LockdepNames.find(C);
   StringRef Out = Saver.save(N != LockdepNames.end() ? StringRef(N->second) : C);
   ClassCache[Raw] = Out;
+  if (Rules.Ignored.count(Out))
+    Ignored.insert(Out.data());
   return Out;
 }
 
@@ -835,20 +849,15 @@ void Linker::hold(int Fn, State &S, const LockInfo &L, unsigned Line,
   // callee returns holding on its own account is another instance, or the
   // large SCC's over-approximation: ptrace_stop() drops the caller's
   // siglock, then calls schedule(), whose summary may return holding one.
-  if (Direct)
-    if (auto It = find(S.Dropped, L.Lock); It != S.Dropped.end()) {
-      if (unsigned(It - S.Dropped.begin()) < S.OwnDropped)
-        --S.OwnDropped;
-      S.Dropped.erase(It);
-      H.Retaken = true;
-    }
-  if (Direct)
+  if (Direct) {
+    H.Retaken = S.undrop(L.Lock);
     erase_if(S.CondDropped, [&](const State::CondDrop &C) {
       if (!(C.R == L.Lock))
         return false;
       H.Retaken |= is_contained(S.Facts, std::make_pair(C.Param, C.Value));
       return true;
     });
+  }
   if (L.Conditional && Functions[Fn].Tested.count(Id)) {
     S.Pend.push_back({Id, H, SuccessNonzero});
     return;
@@ -889,17 +898,12 @@ void Linker::release(int Fn, State &S, const LockRef &R, bool Direct,
   // siglock must not be crowded out by what schedule() may release.
   if (!Found || !Must) {
     erase_if(S.CondDropped, [&](const State::CondDrop &C) { return C.R == R; });
-    auto It = find(S.Dropped, R);
     if (Direct) {
       // Also when a callee "released" it earlier: this unlock is certain.
-      if (It != S.Dropped.end()) {
-        if (unsigned(It - S.Dropped.begin()) < S.OwnDropped)
-          --S.OwnDropped;
-        S.Dropped.erase(It);
-      }
+      S.undrop(R);
       S.Dropped.insert(S.Dropped.begin(), R);
       ++S.OwnDropped;
-    } else if (It == S.Dropped.end()) {
+    } else if (!is_contained(S.Dropped, R)) {
       S.Dropped.push_back(R);
     }
   }
