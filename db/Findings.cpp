@@ -187,29 +187,34 @@ std::vector<Finding> findInversions(const LockGraph &G) {
 
   std::set<std::vector<int>> Seen;
   std::vector<Finding> Out;
-  std::vector<int> Parent(N, -1), Stamp(N, -1);
-  int Round = 0;
-  for (auto &[K, EdgeIdx] : Best) {
-    int U = K.first, V = K.second;
-    if (Comp[U] != Comp[V])
-      continue;
-    // Shortest path V -> U inside the component (BFS; Stamp marks this
-    // round's visits so nothing is cleared between rounds).
-    ++Round;
+  // Breadth-first tree from each class, inside its component, made when
+  // first needed: every edge U -> V of a component asks for the shortest
+  // path V -> U, and there are far more edges than classes.
+  std::vector<std::vector<int>> ParentFrom(N);
+  auto TreeFrom = [&](int V) -> const std::vector<int> & {
+    std::vector<int> &Parent = ParentFrom[V];
+    if (!Parent.empty())
+      return Parent;
+    Parent.assign(N, -1);
     std::deque<int> Q{V};
-    Stamp[V] = Round;
     Parent[V] = V;
-    while (!Q.empty() && Stamp[U] != Round) {
+    while (!Q.empty()) {
       int X = Q.front();
       Q.pop_front();
       for (int Y : Succ[X])
-        if (Comp[Y] == Comp[U] && Stamp[Y] != Round) {
-          Stamp[Y] = Round;
+        if (Comp[Y] == Comp[V] && Parent[Y] < 0) {
           Parent[Y] = X;
           Q.push_back(Y);
         }
     }
-    if (Stamp[U] != Round)
+    return Parent;
+  };
+  for (auto &[K, EdgeIdx] : Best) {
+    int U = K.first, V = K.second;
+    if (Comp[U] != Comp[V])
+      continue;
+    const std::vector<int> &Parent = TreeFrom(V);
+    if (Parent[U] < 0)
       continue;
     std::vector<int> Path{U};
     for (int X = U; X != V; X = Parent[X])

@@ -219,8 +219,12 @@ struct State {
   SmallVector<HeldEntry, 4> Held;
   SmallVector<Pending, 1> Pend;
   /// Locks this function released without holding them (its callers'),
-  /// on every path to here, and not taken again since.
-  SmallVector<LockRef, 1> Dropped;
+  /// on every path to here, and not taken again since, by reference id
+  /// (Linker::refId()).
+  SmallVector<unsigned, 4> Dropped;
+  /// Which ids are on Dropped. In the large SCC callees' summaries release
+  /// hundreds of classes each, too many to search a list for every one.
+  SmallVector<uint64_t, 0> DroppedBits;
   /// The first OwnDropped of Dropped were unlocked by this function itself
   /// (or a callee given the lock as an argument); the rest were released
   /// according to callees' summaries, which in the large SCC are
@@ -230,7 +234,7 @@ struct State {
   /// value (`if (is_inode_hash_locked) spin_unlock(&inode_hash_lock);`):
   /// dropped again wherever that value is known.
   struct CondDrop {
-    LockRef R;
+    unsigned R; // reference id
     unsigned Param;
     bool Value;
     bool operator==(const CondDrop &O) const {
@@ -238,14 +242,39 @@ struct State {
     }
   };
   SmallVector<CondDrop, 1> CondDropped;
+  bool isDropped(unsigned R) const {
+    return R / 64 < DroppedBits.size() && (DroppedBits[R / 64] >> (R % 64)) & 1;
+  }
+  void mark(unsigned R, bool On) {
+    if (R / 64 >= DroppedBits.size())
+      DroppedBits.resize(R / 64 + 1);
+    if (On)
+      DroppedBits[R / 64] |= uint64_t(1) << (R % 64);
+    else
+      DroppedBits[R / 64] &= ~(uint64_t(1) << (R % 64));
+  }
+  /// This function's own unlock: before what callees released.
+  void dropOwn(unsigned R) {
+    undrop(R);
+    Dropped.insert(Dropped.begin(), R);
+    ++OwnDropped;
+    mark(R, true);
+  }
+  void dropCallees(unsigned R) {
+    if (isDropped(R))
+      return;
+    Dropped.push_back(R);
+    mark(R, true);
+  }
   /// Takes R off Dropped, keeping OwnDropped right; false if not there.
-  bool undrop(const LockRef &R) {
-    auto It = find(Dropped, R);
-    if (It == Dropped.end())
+  bool undrop(unsigned R) {
+    if (!isDropped(R))
       return false;
+    auto It = find(Dropped, R);
     if (unsigned(It - Dropped.begin()) < OwnDropped)
       --OwnDropped;
     Dropped.erase(It);
+    mark(R, false);
     return true;
   }
   /// Parameters known zero (false) or non-zero (true) on every path to
@@ -391,10 +420,17 @@ private:
   /// Off during all but the last round over a large SCC: its summaries
   /// change between rounds, its class edges are made again in the last.
   bool ClassEdges = true;
-  /// Locks released by the function being recorded that it may not hold.
+  /// Locks released by the function being recorded that it may not hold
+  /// (the first release's spelling), and their reference ids.
   std::vector<LockRef> ReleaseCandidates;
-  /// Every lock the function being recorded releases.
-  std::vector<LockRef> ReleasedHere;
+  DenseSet<unsigned> CandidateIds;
+  /// Every lock the function being recorded releases, by reference id.
+  DenseSet<unsigned> ReleasedHere;
+  /// Dense ids of lock references (class or parameter; not the instance
+  /// spelling, which LockRef's == ignores too), and back.
+  unsigned refId(const LockRef &R);
+  DenseMap<std::pair<const char *, uint64_t>, unsigned> RefIds;
+  std::vector<LockRef> Refs;
   /// Dropped-lock lists by index; a deque, so references stay valid.
   std::deque<DropList> DropLists{DropList()};
   StringMap<unsigned> DropIndex;
@@ -411,15 +447,28 @@ unsigned Linker::droppedAt(const State &S, ArrayRef<LockRef> Extra) {
       D.push_back(R);
   };
   for (unsigned I = 0; I < S.OwnDropped; ++I)
-    Add(S.Dropped[I]);
+    Add(Refs[S.Dropped[I]]);
   for (const State::CondDrop &C : S.CondDropped)
     if (is_contained(S.Facts, std::make_pair(C.Param, C.Value)))
-      Add(C.R);
+      Add(Refs[C.R]);
   for (const LockRef &R : Extra)
     Add(R);
-  for (unsigned I = S.OwnDropped; I < S.Dropped.size(); ++I)
-    Add(S.Dropped[I]);
+  for (unsigned I = S.OwnDropped; I < S.Dropped.size() && D.size() < MaxDropped;
+       ++I)
+    Add(Refs[S.Dropped[I]]);
   return intern(D);
+}
+
+unsigned Linker::refId(const LockRef &R) {
+  // Class names are interned: their characters identify them.
+  std::pair<const char *, uint64_t> K{R.Name.empty() ? nullptr : R.Name.data(),
+                                      (uint64_t(R.K) << 32) | R.Index};
+  auto [It, New] = RefIds.try_emplace(K, Refs.size());
+  if (New) {
+    Refs.push_back(R);
+    Refs.back().Instance = StringRef();
+  }
+  return It->second;
 }
 
 unsigned Linker::intern(ArrayRef<LockRef> Refs) {
@@ -850,9 +899,10 @@ void Linker::hold(int Fn, State &S, const LockInfo &L, unsigned Line,
   // large SCC's over-approximation: ptrace_stop() drops the caller's
   // siglock, then calls schedule(), whose summary may return holding one.
   if (Direct) {
-    H.Retaken = S.undrop(L.Lock);
+    unsigned Id = refId(L.Lock);
+    H.Retaken = S.undrop(Id);
     erase_if(S.CondDropped, [&](const State::CondDrop &C) {
-      if (!(C.R == L.Lock))
+      if (C.R != Id)
         return false;
       H.Retaken |= is_contained(S.Facts, std::make_pair(C.Param, C.Value));
       return true;
@@ -896,24 +946,22 @@ void Linker::release(int Fn, State &S, const LockRef &R, bool Direct,
   // a lock this function unlocks itself goes before those its callees'
   // summaries say they release: ptrace_stop()'s unlock of the caller's
   // siglock must not be crowded out by what schedule() may release.
+  unsigned Id = refId(R);
   if (!Found || !Must) {
-    erase_if(S.CondDropped, [&](const State::CondDrop &C) { return C.R == R; });
-    if (Direct) {
+    erase_if(S.CondDropped, [&](const State::CondDrop &C) { return C.R == Id; });
+    if (Direct)
       // Also when a callee "released" it earlier: this unlock is certain.
-      S.undrop(R);
-      S.Dropped.insert(S.Dropped.begin(), R);
-      ++S.OwnDropped;
-    } else if (!is_contained(S.Dropped, R)) {
-      S.Dropped.push_back(R);
-    }
+      S.dropOwn(Id);
+    else
+      S.dropCallees(Id);
   }
   // Released while possibly not taken here: the caller's lock. Whether the
   // caller sees a release or a no-op (released and taken again) is decided
   // at the exit.
-  if (Record && (!Found || !Must) && !is_contained(ReleaseCandidates, R))
+  if (Record && (!Found || !Must) && CandidateIds.insert(Id).second)
     ReleaseCandidates.push_back(R);
-  if (Record && !is_contained(ReleasedHere, R))
-    ReleasedHere.push_back(R);
+  if (Record)
+    ReleasedHere.insert(Id);
 }
 
 void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
@@ -1091,8 +1139,8 @@ bool Linker::join(State &Into, const State &From) {
       Cond.push_back(C);
   };
   auto OneSide = [&](const State &A, const State &B) {
-    for (const LockRef &X : A.Dropped) {
-      if (is_contained(B.Dropped, X))
+    for (unsigned X : A.Dropped) {
+      if (B.isDropped(X))
         continue;
       for (auto [P, V] : A.Facts)
         if (is_contained(B.Facts, std::make_pair(P, !V))) {
@@ -1101,7 +1149,7 @@ bool Linker::join(State &Into, const State &From) {
         }
     }
     for (const State::CondDrop &C : A.CondDropped)
-      if (is_contained(B.CondDropped, C) || is_contained(B.Dropped, C.R) ||
+      if (is_contained(B.CondDropped, C) || B.isDropped(C.R) ||
           is_contained(B.Facts, std::make_pair(C.Param, !C.Value)))
         AddCond(C);
   };
@@ -1120,16 +1168,19 @@ bool Linker::join(State &Into, const State &From) {
   });
   Changed |= Into.Facts.size() != FactsBefore;
   size_t DroppedBefore = Into.Dropped.size();
-  unsigned Own = 0;
-  SmallVector<LockRef, 1> Kept;
-  for (unsigned I = 0; I < Into.Dropped.size(); ++I)
-    if (is_contained(From.Dropped, Into.Dropped[I])) {
+  unsigned Own = 0, Kept = 0;
+  for (unsigned I = 0; I < DroppedBefore; ++I) {
+    unsigned X = Into.Dropped[I];
+    if (From.isDropped(X)) {
       Own += I < Into.OwnDropped;
-      Kept.push_back(Into.Dropped[I]);
+      Into.Dropped[Kept++] = X;
+    } else {
+      Into.mark(X, false);
     }
-  Into.Dropped = std::move(Kept);
+  }
+  Into.Dropped.truncate(Kept);
   Into.OwnDropped = Own;
-  Changed |= Into.Dropped.size() != DroppedBefore;
+  Changed |= Kept != DroppedBefore;
   auto Same = [](const HeldEntry &A, const HeldEntry &B) {
     return A.L.Lock == B.L.Lock && A.L.Sub == B.L.Sub && A.L.M == B.L.M;
   };
@@ -1262,6 +1313,7 @@ void Linker::analyze(int Fn, bool &Changed) {
     errs() << "trace of " << FF.Key << " (" << FF.File << ":" << FF.Line
            << ")\n";
   ReleaseCandidates.clear();
+  CandidateIds.clear();
   ReleasedHere.clear();
   for (unsigned B = 0; B < FF.Blocks.size(); ++B)
     if (In[B].Reached)
@@ -1275,13 +1327,13 @@ void Linker::analyze(int Fn, bool &Changed) {
   // the function never releases that lock: input_register_handle() returns
   // mutex_lock_interruptible()'s error, but unlocks before returning 0.
   erase_if(F.Sum.TryRets, [&](const TryRet &T) {
-    return is_contained(ReleasedHere, T.L.Lock);
+    return ReleasedHere.contains(refId(T.L.Lock));
   });
   for (const LockRef &R : ReleaseCandidates) {
     if (any_of(Exit.Held, [&](const HeldEntry &H) { return H.L.Lock == R; }))
       continue;
     bool Own = is_contained(
-        ArrayRef(Exit.Dropped).take_front(Exit.OwnDropped), R);
+        ArrayRef(Exit.Dropped).take_front(Exit.OwnDropped), refId(R));
     auto It = find_if(F.Sum.Released, [&](const auto &P) { return P.first == R; });
     if (It == F.Sum.Released.end()) {
       F.Sum.Released.push_back({R, Own});
@@ -1440,9 +1492,10 @@ void Linker::trace(unsigned B, const CallEvent &E, const State &S) const {
            << (H.Direct ? "" : "(callee's)");
   errs() << "; dropped";
   for (unsigned I = 0; I < S.Dropped.size(); ++I)
-    errs() << " " << key(S.Dropped[I]) << (I < S.OwnDropped ? "(own)" : "");
+    errs() << " " << key(Refs[S.Dropped[I]])
+           << (I < S.OwnDropped ? "(own)" : "");
   for (const State::CondDrop &C : S.CondDropped)
-    errs() << " " << key(C.R) << "(if $" << C.Param << "=" << C.Value << ")";
+    errs() << " " << key(Refs[C.R]) << "(if $" << C.Param << "=" << C.Value << ")";
   errs() << "\n";
 }
 
