@@ -192,10 +192,49 @@ constexpr unsigned MaxIndirect = 2;
 constexpr size_t MaxFixpointScc = 64;
 constexpr unsigned LargeSccRounds = 2;
 
+/// What tells a summary's acquisitions apart: the lock, subclass, mode,
+/// conditions (what keyTo() spells), trylock and the API's tags. A struct,
+/// not a string: summaries are probed once per acquisition per call site.
+struct AcqKey {
+  unsigned Ref = 0;  // Linker::refId()
+  unsigned Tags = 0; // Linker::tagsId()
+  int64_t SubValue = 0;
+  int SubParam = -1;
+  int CondParam = -1;
+  int GuardParam = -1;
+  uint8_t Mode = 0;
+  bool SubUnknown = false, GuardNonzero = false, Try = false;
+  bool operator==(const AcqKey &O) const {
+    return std::tie(Ref, Tags, SubValue, SubParam, CondParam, GuardParam, Mode,
+                    SubUnknown, GuardNonzero, Try) ==
+           std::tie(O.Ref, O.Tags, O.SubValue, O.SubParam, O.CondParam,
+                    O.GuardParam, O.Mode, O.SubUnknown, O.GuardNonzero, O.Try);
+  }
+};
+
+struct AcqKeyInfo {
+  static AcqKey getEmptyKey() {
+    AcqKey K;
+    K.Ref = ~0u;
+    return K;
+  }
+  static AcqKey getTombstoneKey() {
+    AcqKey K;
+    K.Ref = ~0u - 1;
+    return K;
+  }
+  static unsigned getHashValue(const AcqKey &K) {
+    return hash_combine(K.Ref, K.Tags, K.SubValue, K.SubParam, K.CondParam,
+                        K.GuardParam, K.Mode, K.SubUnknown, K.GuardNonzero,
+                        K.Try);
+  }
+  static bool isEqual(const AcqKey &A, const AcqKey &B) { return A == B; }
+};
+
 struct Summary {
   bool Truncated = false;
   std::vector<AcqEntry> Acqs;
-  StringMap<unsigned> AcqIndex;
+  DenseMap<AcqKey, unsigned, AcqKeyInfo> AcqIndex;
   std::vector<HeldEntry> ExitHeld;
   /// Callers' locks released, and whether by this function's own unlock
   /// on every path (then as certain for the caller as an unlock API).
@@ -283,7 +322,7 @@ struct State {
 };
 
 struct Function {
-  const StoredFunction *S;
+  const StoredFunction *S = nullptr;
   /// Per block, per event: resolved targets (function indices) or none.
   std::vector<std::vector<SmallVector<int, 1>>> Targets;
   std::vector<std::vector<const rules::Api *>> Apis;
@@ -318,7 +357,7 @@ public:
         F.Facts.Blocks.assign(1, Block());
         F.Facts.Entry = F.Facts.Exit = 0;
       }
-      Functions.push_back(Function{&F, {}, {}, {}, {}});
+      Functions.emplace_back().S = &F;
     }
     index(Stores);
   }
@@ -429,6 +468,11 @@ private:
   /// Dense ids of lock references (class or parameter; not the instance
   /// spelling, which LockRef's == ignores too), and back.
   unsigned refId(const LockRef &R);
+  /// The key of an acquisition in a summary's index.
+  AcqKey acqKey(const LockInfo &L);
+  /// Dense ids of APIs' tag lists (0: none), by their spelling.
+  DenseMap<const rules::Api *, unsigned> TagIds;
+  StringMap<unsigned> TagSets;
   DenseMap<std::pair<const char *, uint64_t>, unsigned> RefIds;
   std::vector<LockRef> Refs;
   /// Dropped-lock lists by index; a deque, so references stay valid.
@@ -789,16 +833,37 @@ bool Linker::suppressed(const State &S, const LockInfo &L) const {
   return false;
 }
 
+AcqKey Linker::acqKey(const LockInfo &L) {
+  AcqKey K;
+  K.Ref = refId(L.Lock);
+  if (L.Api && !L.Api->Tags.empty()) {
+    auto [It, New] = TagIds.try_emplace(L.Api, 0);
+    if (New)
+      It->second =
+          TagSets.try_emplace(llvm::join(L.Api->Tags, "#"), TagSets.size() + 1)
+              .first->second;
+    K.Tags = It->second;
+  }
+  // As keyTo() spells it: a parameter subclass, else unknown, else a value.
+  if (L.Sub.Param >= 0)
+    K.SubParam = L.Sub.Param;
+  else if (L.Sub.Unknown)
+    K.SubUnknown = true;
+  else
+    K.SubValue = L.Sub.Value;
+  K.Mode = uint8_t(L.M);
+  K.CondParam = L.CondParam;
+  if (L.GuardParam >= 0) {
+    K.GuardParam = L.GuardParam;
+    K.GuardNonzero = L.GuardNonzero;
+  }
+  K.Try = L.Try;
+  return K;
+}
+
 void Linker::addAcq(int Fn, AcqEntry &A, bool &Changed) {
   Summary &Sum = Functions[Fn].Sum;
-  SmallString<96> K;
-  raw_svector_ostream OS(K);
-  keyTo(OS, A.L);
-  if (A.L.Try)
-    OS << ":try";
-  if (A.L.Api)
-    for (const std::string &T : A.L.Api->Tags)
-      OS << '#' << T;
+  AcqKey K = acqKey(A.L);
   auto It = Sum.AcqIndex.find(K);
   if (It == Sum.AcqIndex.end()) {
     // Functions near the top of the kernel's call graph reach thousands of
@@ -1094,7 +1159,9 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
           emitEdge(Fn, H, A, P.Fn, Record, Changed);
       }
   }
-  for (int G : Targets)
+  for (int G : Targets) {
+    // Callees in the large SCC release hundreds of classes: one allocation.
+    S.Dropped.reserve(S.Dropped.size() + Functions[G].Sum.Released.size());
     for (auto [R, Own] : Functions[G].Sum.Released)
       // A parameter of the callee is a lock this function names in the
       // call (spin_unlock_irq(&current->sighand->siglock) through its
@@ -1103,6 +1170,7 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
       // as direct as an unlock API.
       release(Fn, S, instantiate(R, E.Args),
               /*Direct=*/Own || R.K == LockRef::Param, Record, Changed);
+  }
   for (int G : Targets) {
     const Summary &SG = Functions[G].Sum;
     for (const HeldEntry &H : SG.ExitHeld) {
@@ -1601,7 +1669,7 @@ LockGraph Linker::run() {
       decltype(F.Targets)().swap(F.Targets);
       decltype(F.Apis)().swap(F.Apis);
       F.Tested = DenseSet<unsigned>();
-      F.Sum.AcqIndex = StringMap<unsigned>();
+      F.Sum.AcqIndex = decltype(F.Sum.AcqIndex)();
       F.Sum.Keys = StringSet<>();
       F.Sum.Acqs.shrink_to_fit();
       if (Debug && is_contained(llvm::split(StringRef(Debug), ','), F.S->Facts.Name))
