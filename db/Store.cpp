@@ -554,7 +554,8 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
   return Error::success();
 }
 
-Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs) {
+Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs,
+                         bool AllChains) {
   auto Ed = Db->prepare(
       "SELECT e.id, h.name, e.held_mode, h.flavor, a.name, e.acquired_mode, "
       "a.flavor, e.tags, e.irq, e.function_id, f.name, f.file, e.held_line, "
@@ -589,8 +590,13 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs) {
         return Error::success();
       }))
     return E;
-  auto Hp = Db->prepare("SELECT edge_id, function, file, line, via, api FROM "
-                        "edge_hop ORDER BY edge_id, seq");
+  auto Hp = Db->prepare(
+      AllChains ? "SELECT edge_id, function, file, line, via, api FROM "
+                  "edge_hop ORDER BY edge_id, seq"
+                : "SELECT h.edge_id, h.function, h.file, h.line, h.via, h.api "
+                  "FROM (SELECT DISTINCT edge_id FROM finding_edge) f JOIN "
+                  "edge_hop h ON h.edge_id = f.edge_id ORDER BY h.edge_id, "
+                  "h.seq");
   if (!Hp)
     return Hp.takeError();
   if (Error E = Hp->forEachRow([&]() -> Error {

@@ -88,8 +88,11 @@ public:
   llvm::Error clearGlobal();
   /// Writes the global step's output (after clearGlobal()).
   llvm::Error putResults(const LockGraph &G, const std::vector<Finding> &F);
-  /// Reads it back, findings in rank order.
-  llvm::Error loadResults(LockGraph &G, std::vector<Finding> &F);
+  /// Reads it back, findings in rank order. Witness chains are read for
+  /// the findings' edges only unless AllChains is set: the whole kernel has
+  /// some 15 million hops, a fifth of them in findings.
+  llvm::Error loadResults(LockGraph &G, std::vector<Finding> &F,
+                          bool AllChains = false);
   llvm::Error setMeta(llvm::StringRef Key, llvm::StringRef Value);
   llvm::Expected<std::string> meta(llvm::StringRef Key);
 

@@ -123,12 +123,13 @@ struct Loaded {
   ScanInfo Info;
 };
 
-Expected<Loaded> loadDb(StringRef Path) {
+/// AllChains: also the witnesses of edges in no finding (`path`).
+Expected<Loaded> loadDb(StringRef Path, bool AllChains = false) {
   auto S = Store::open(Path, /*ReadOnly=*/true);
   if (!S)
     return S.takeError();
   Loaded L;
-  if (Error E = (*S)->loadResults(L.G, L.Fs))
+  if (Error E = (*S)->loadResults(L.G, L.Fs, AllChains))
     return std::move(E);
   Expected<std::vector<TURecord>> TUs = (*S)->loadTUs();
   if (!TUs)
@@ -395,7 +396,7 @@ int runExplain() {
 }
 
 int runPath() {
-  Expected<Loaded> L = loadDb(DbPath);
+  Expected<Loaded> L = loadDb(DbPath, /*AllChains=*/true);
   if (!L)
     return error(L.takeError());
   bool Found = false;

@@ -134,7 +134,12 @@ TEST(Store, ResultsRoundTrip) {
   E.HeldLine = 7;
   E.HeldTry = true;
   E.Chain = {Hop{"mmap_read_lock", "include/linux/mmap_lock.h", 12, "vm_operations_struct.fault", "down_read"}};
-  G.Edges = {E};
+  // An edge in no finding: its witness is read only when asked for.
+  Edge Other = E;
+  Other.Held = "mm_struct.mmap_lock";
+  Other.Acquired = "jbd2_handle";
+  Other.Chain = {Hop{"ext4_dirty_inode", "fs/ext4/inode.c", 6163, "", "start_this_handle"}};
+  G.Edges = {E, Other};
   Finding F;
   F.Id = "LG-000000000001";
   F.Kind = FindingKind::SelfDeadlock;
@@ -146,7 +151,9 @@ TEST(Store, ResultsRoundTrip) {
   LockGraph G2;
   std::vector<Finding> F2;
   ASSERT_FALSE(bool((*S)->loadResults(G2, F2)));
-  ASSERT_EQ(G2.Edges.size(), 1u);
+  ASSERT_EQ(G2.Edges.size(), 2u);
+  EXPECT_EQ(G2.Edges[1].Acquired, "jbd2_handle");
+  EXPECT_TRUE(G2.Edges[1].Chain.empty());
   EXPECT_EQ(G2.Edges[0].Acquired, "mm_struct.mmap_lock");
   EXPECT_EQ(G2.Edges[0].AcquiredMode, rules::Mode::Shared);
   EXPECT_EQ(G2.Edges[0].AcquiredTags, (std::vector<std::string>{"uaccess", "sleeps"}));
@@ -159,6 +166,14 @@ TEST(Store, ResultsRoundTrip) {
   EXPECT_EQ(F2[0].Kind, FindingKind::SelfDeadlock);
   EXPECT_EQ(F2[0].Rank, 42);
   EXPECT_EQ(F2[0].Edges, std::vector<size_t>{0});
+  LockGraph G3;
+  std::vector<Finding> F3;
+  ASSERT_FALSE(bool((*S)->loadResults(G3, F3, /*AllChains=*/true)));
+  ASSERT_EQ(G3.Edges.size(), 2u);
+  ASSERT_EQ(G3.Edges[0].Chain.size(), 1u);
+  ASSERT_EQ(G3.Edges[1].Chain.size(), 1u);
+  EXPECT_EQ(G3.Edges[1].Chain[0].Function, "ext4_dirty_inode");
+  EXPECT_EQ(G3.Edges[1].Chain[0].Line, 6163u);
 }
 
 } // namespace
