@@ -164,8 +164,10 @@ struct WitnessNode {
   int Fn;
   unsigned Line;
   int Parent;
-  /// The field called through to reach Parent.
-  StringRef Via;
+  /// The field called through to reach Parent, an index into the linker's
+  /// ViaNames (0: a direct call). The whole kernel makes tens of millions
+  /// of nodes: 16 bytes each, not 32.
+  unsigned Via;
 };
 
 struct PEdge {
@@ -455,7 +457,11 @@ private:
   StringMap<Witness> Edges;
   std::map<std::string, std::string> ClassFlavor;
   GraphStats Stats;
-  std::vector<WitnessNode> Nodes;
+  /// A deque: growing it never copies what is there.
+  std::deque<WitnessNode> Nodes;
+  std::vector<StringRef> ViaNames{StringRef()};
+  /// By the saved characters (AcqEntry::Via is saved by Saver).
+  DenseMap<const char *, unsigned> ViaIds;
   /// Off during all but the last round over a large SCC: its summaries
   /// change between rounds, its class edges are made again in the last.
   bool ClassEdges = true;
@@ -1105,6 +1111,9 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
   StringRef Via = E.Via.empty() ? StringRef() : Saver.save(E.Via);
   // Acquisitions and parameter edges first, with the held set before the
   // call; then the call's effect on the held set.
+  // What the acquisitions below remember as dropped, unless their callee
+  // dropped more: one lookup per call, not per acquisition.
+  unsigned DroppedHere = Record ? droppedAt(S) : 0;
   for (int G : Targets) {
     const Summary &SG = Functions[G].Sum;
     SmallVector<LockRef, 2> Local;
@@ -1134,8 +1143,14 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
         else
           Passed.push_back(I);
       }
-      AcqEntry A{L,   E.Line,       -1,       CA.Node,
-                 Via, CA.Depth + 1, Indirect, droppedAt(S, Passed)};
+      AcqEntry A{L,
+                 E.Line,
+                 -1,
+                 CA.Node,
+                 Via,
+                 CA.Depth + 1,
+                 Indirect,
+                 Passed.empty() ? DroppedHere : droppedAt(S, Passed)};
       if (Record) {
         addAcq(Fn, A, Changed);
         for (const HeldEntry &H : S.Held)
@@ -1534,7 +1549,7 @@ std::vector<Hop> Linker::chain(const AcqEntry &A) const {
     const WitnessNode &W = Nodes[N];
     const StoredFunction &S = *Functions[W.Fn].S;
     Out.push_back(Hop{S.Facts.Name, S.Facts.File, W.Line, Via.str(), ""});
-    Via = W.Via;
+    Via = ViaNames[W.Via];
     N = W.Parent;
   }
   // The last hop calls the lock API of the acquisition, which every entry
@@ -1547,7 +1562,14 @@ std::vector<Hop> Linker::chain(const AcqEntry &A) const {
 int Linker::node(int Fn, AcqEntry &A) {
   if (A.Node < 0) {
     A.Node = Nodes.size();
-    Nodes.push_back(WitnessNode{Fn, A.Line, A.Parent, A.Via});
+    unsigned Via = 0;
+    if (!A.Via.empty()) {
+      auto [It, New] = ViaIds.try_emplace(A.Via.data(), ViaNames.size());
+      if (New)
+        ViaNames.push_back(A.Via);
+      Via = It->second;
+    }
+    Nodes.push_back(WitnessNode{Fn, A.Line, A.Parent, Via});
   }
   return A.Node;
 }
@@ -1685,6 +1707,9 @@ LockGraph Linker::run() {
     }
   }
 
+  if (getenv("LOCKGRAPH_DEBUG_SCC"))
+    errs() << Nodes.size() << " witness nodes, " << DropLists.size()
+           << " dropped-lock lists, " << Refs.size() << " lock references\n";
   LockGraph G;
   G.Stats = Stats;
   G.Stats.Functions = Functions.size();
