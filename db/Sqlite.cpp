@@ -85,6 +85,11 @@ Statement &Statement::bind(int I, StringRef V) {
   return *this;
 }
 
+Statement &Statement::bindUncopied(int I, StringRef V) {
+  sqlite3_bind_text(S, I, V.data(), V.size(), SQLITE_STATIC);
+  return *this;
+}
+
 Statement &Statement::bindNull(int I) {
   sqlite3_bind_null(S, I);
   return *this;

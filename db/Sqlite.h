@@ -57,6 +57,8 @@ public:
   Statement &bind(int I, llvm::StringRef V);
   Statement &bind(int I, const char *V) { return bind(I, llvm::StringRef(V)); }
   Statement &bindNull(int I);
+  /// Binds V without copying it: it must outlive the next run() or reset().
+  Statement &bindUncopied(int I, llvm::StringRef V);
   llvm::Expected<bool> step();
   /// step() until done; for INSERT/UPDATE/DELETE.
   llvm::Error run();

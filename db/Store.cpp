@@ -461,17 +461,32 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
       "tags, irq, function_id, held_line, hops, indirect, same_instance, "
       "held_try, held_must) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
       "?11, ?12, ?13, ?14)");
-  auto Hp = Db->prepare("INSERT INTO edge_hop(edge_id, seq, function, file, "
-                        "line, via, api) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  // Hops go HopBatch rows per statement: the whole kernel has some 15
+  // million, and running a statement costs more than a row.
+  constexpr unsigned HopBatch = 64;
+  auto HopInsert = [&](unsigned Rows) {
+    std::string Sql = "INSERT INTO edge_hop(edge_id, seq, function, file, "
+                      "line, via, api) VALUES ";
+    for (unsigned I = 0; I < Rows; ++I)
+      Sql += formatv("{0}(?{1}, ?{2}, ?{3}, ?{4}, ?{5}, ?{6}, ?{7})",
+                     I ? ", " : "", 7 * I + 1, 7 * I + 2, 7 * I + 3, 7 * I + 4,
+                     7 * I + 5, 7 * I + 6, 7 * I + 7)
+                 .str();
+    return Db->prepare(Sql);
+  };
+  auto Hp = HopInsert(1);
+  auto HpBatch = HopInsert(HopBatch);
   auto Fd = Db->prepare("INSERT INTO finding(id, kind, rule, rank, locks, "
                         "message, suppressed, suppression_reason) VALUES "
                         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   auto FE = Db->prepare(
       "INSERT INTO finding_edge(finding_id, seq, edge_id) VALUES (?1, ?2, ?3)");
-  for (auto *S : {&Cls, &Ed, &Hp, &Fd, &FE})
+  for (auto *S : {&Cls, &Ed, &Hp, &HpBatch, &Fd, &FE})
     if (!*S)
       return S->takeError();
   std::map<std::string, int64_t> ClassId;
+  /// Hops bound in the batch statement and not yet written: (edge id, seq).
+  std::vector<std::pair<int64_t, size_t>> Pending;
   auto ClassOf = [&](const std::string &Name,
                      const std::string &Flavor) -> Expected<int64_t> {
     auto It = ClassId.find(Name);
@@ -508,23 +523,50 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
     if (Error Err = Ed->run())
       return Err;
     for (size_t S = 0; S < E.Chain.size(); ++S) {
+      // G outlives the statement's run: its strings are bound uncopied.
       const Hop &P = E.Chain[S];
-      Hp->bind(1, Id)
-          .bind(2, int64_t(S))
-          .bind(3, P.Function)
-          .bind(4, P.File)
-          .bind(5, int64_t(P.Line));
+      int B = 7 * Pending.size();
+      Statement &St = *HpBatch;
+      St.bind(B + 1, Id)
+          .bind(B + 2, int64_t(S))
+          .bindUncopied(B + 3, P.Function)
+          .bindUncopied(B + 4, P.File)
+          .bind(B + 5, int64_t(P.Line));
       if (P.Via.empty())
-        Hp->bindNull(6);
+        St.bindNull(B + 6);
       else
-        Hp->bind(6, P.Via);
+        St.bindUncopied(B + 6, P.Via);
       if (P.Api.empty())
-        Hp->bindNull(7);
+        St.bindNull(B + 7);
       else
-        Hp->bind(7, P.Api);
-      if (Error Err = Hp->run())
-        return Err;
+        St.bindUncopied(B + 7, P.Api);
+      Pending.push_back({Id, S});
+      if (Pending.size() == HopBatch) {
+        if (Error Err = St.run())
+          return Err;
+        Pending.clear();
+      }
     }
+  }
+  // The last rows one by one.
+  HpBatch->reset();
+  for (auto [Id, S] : Pending) {
+    const Hop &P = G.Edges[Id - 1].Chain[S];
+    Hp->bind(1, Id)
+        .bind(2, int64_t(S))
+        .bindUncopied(3, P.Function)
+        .bindUncopied(4, P.File)
+        .bind(5, int64_t(P.Line));
+    if (P.Via.empty())
+      Hp->bindNull(6);
+    else
+      Hp->bindUncopied(6, P.Via);
+    if (P.Api.empty())
+      Hp->bindNull(7);
+    else
+      Hp->bindUncopied(7, P.Api);
+    if (Error Err = Hp->run())
+      return Err;
   }
   for (const Finding &F : Fs) {
     json::Array Locks;

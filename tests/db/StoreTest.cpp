@@ -166,11 +166,31 @@ TEST(Store, ResultsRoundTrip) {
   EXPECT_EQ(F2[0].Kind, FindingKind::SelfDeadlock);
   EXPECT_EQ(F2[0].Rank, 42);
   EXPECT_EQ(F2[0].Edges, std::vector<size_t>{0});
+  // Long chains are written many rows per statement: 150 hops make two
+  // full batches and a remainder, each hop back in its place.
+  std::vector<Hop> Long;
+  for (unsigned I = 0; I < 150; ++I)
+    Long.push_back(Hop{"f" + std::to_string(I), "fs/aio.c", 1000 + I,
+                       I % 7 ? "" : "file_operations.mmap",
+                       I == 149 ? "down_read" : ""});
+  G.Edges[0].Chain = Long;
+  ASSERT_FALSE(bool((*S)->clearGlobal()));
+  ASSERT_FALSE(bool((*S)->putResults(G, {F})));
+  LockGraph G4;
+  std::vector<Finding> F4;
+  ASSERT_FALSE(bool((*S)->loadResults(G4, F4)));
+  ASSERT_EQ(G4.Edges[0].Chain.size(), 150u);
+  for (unsigned I = 0; I < 150; ++I) {
+    EXPECT_EQ(G4.Edges[0].Chain[I].Function, "f" + std::to_string(I));
+    EXPECT_EQ(G4.Edges[0].Chain[I].Line, 1000 + I);
+    EXPECT_EQ(G4.Edges[0].Chain[I].Via, Long[I].Via);
+    EXPECT_EQ(G4.Edges[0].Chain[I].Api, Long[I].Api);
+  }
   LockGraph G3;
   std::vector<Finding> F3;
   ASSERT_FALSE(bool((*S)->loadResults(G3, F3, /*AllChains=*/true)));
   ASSERT_EQ(G3.Edges.size(), 2u);
-  ASSERT_EQ(G3.Edges[0].Chain.size(), 1u);
+  ASSERT_EQ(G3.Edges[0].Chain.size(), 150u);
   ASSERT_EQ(G3.Edges[1].Chain.size(), 1u);
   EXPECT_EQ(G3.Edges[1].Chain[0].Function, "ext4_dirty_inode");
   EXPECT_EQ(G3.Edges[1].Chain[0].Line, 6163u);
