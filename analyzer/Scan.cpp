@@ -354,7 +354,7 @@ Error globalStep(Store &S, const rules::RuleSet &Rules,
 }
 
 Error fillInfo(Store &S, ScanResult &R) {
-  Expected<std::vector<TURecord>> TUs = S.loadTUs();
+  Expected<std::vector<TURecord>> TUs = S.loadTUs(/*WithInputs=*/false);
   if (!TUs)
     return TUs.takeError();
   R.Info = ScanInfo();

@@ -4,6 +4,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Parallel.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/xxhash.h"
 #include <map>
@@ -277,9 +278,11 @@ Expected<int64_t> Store::putTU(const TURecord &TU, const TUFacts *Facts) {
   return Id;
 }
 
-Expected<std::vector<TURecord>> Store::loadTUs() {
-  auto Q = Db->prepare("SELECT file, directory, command, hash, status, error, "
-                       "parse_seconds, inputs, peak_kb FROM tu ORDER BY file");
+Expected<std::vector<TURecord>> Store::loadTUs(bool WithInputs) {
+  auto Q = Db->prepare(std::string("SELECT file, directory, command, hash, "
+                                   "status, error, parse_seconds, ") +
+                       (WithInputs ? "inputs" : "'[]'") +
+                       ", peak_kb FROM tu ORDER BY file");
   if (!Q)
     return Q.takeError();
   std::vector<TURecord> Out;
@@ -325,6 +328,7 @@ Expected<std::vector<StoredFunction>> Store::loadFunctions() {
   if (!L)
     return L.takeError();
   std::vector<StoredFunction> Out;
+  std::vector<std::string> Bodies;
   std::map<int64_t, size_t> Index;
   if (Error E = Q->forEachRow([&]() -> Error {
         StoredFunction F;
@@ -334,16 +338,25 @@ Expected<std::vector<StoredFunction>> Store::loadFunctions() {
         F.Facts.File = Q->text(3);
         F.Facts.Line = Q->integer(4);
         F.Facts.IsStatic = Q->integer(5);
-        Expected<json::Value> Body = json::parse(Q->text(6));
-        if (!Body)
-          return Body.takeError();
-        if (Error E = F.Facts.bodyFromJSON(*Body))
-          return E;
+        Bodies.push_back(Q->text(6));
         Index[F.Id] = Out.size();
         Out.push_back(std::move(F));
         return Error::success();
       }))
     return std::move(E);
+  // Parsing the bodies is most of the load (the whole kernel has 112,000):
+  // on every core.
+  std::vector<std::string> Errors(Out.size());
+  parallelFor(0, Out.size(), [&](size_t I) {
+    Expected<json::Value> Body = json::parse(Bodies[I]);
+    Error E = Body ? Out[I].Facts.bodyFromJSON(*Body) : Body.takeError();
+    if (E)
+      Errors[I] = Out[I].Facts.Key + ": " + toString(std::move(E));
+    std::string().swap(Bodies[I]);
+  });
+  for (const std::string &E : Errors)
+    if (!E.empty())
+      return createStringError(inconvertibleErrorCode(), "%s", E.c_str());
   if (Error E = L->forEachRow([&]() -> Error {
         auto It = Index.find(L->integer(0));
         if (It != Index.end())

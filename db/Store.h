@@ -71,7 +71,9 @@ public:
   /// an earlier TU with the same file.
   llvm::Expected<int64_t> putTU(const TURecord &TU, const TUFacts *Facts);
   /// Every stored TU, ok or failed, by file name.
-  llvm::Expected<std::vector<TURecord>> loadTUs();
+  /// WithInputs: also every TU's input files (a thousand headers each),
+  /// which only the re-scan's change check needs.
+  llvm::Expected<std::vector<TURecord>> loadTUs(bool WithInputs = true);
   llvm::Error removeTU(llvm::StringRef File);
 
   llvm::Expected<std::vector<StoredFunction>> loadFunctions();

@@ -131,7 +131,7 @@ Expected<Loaded> loadDb(StringRef Path, bool AllChains = false) {
   Loaded L;
   if (Error E = (*S)->loadResults(L.G, L.Fs, AllChains))
     return std::move(E);
-  Expected<std::vector<TURecord>> TUs = (*S)->loadTUs();
+  Expected<std::vector<TURecord>> TUs = (*S)->loadTUs(/*WithInputs=*/false);
   if (!TUs)
     return TUs.takeError();
   for (const TURecord &T : *TUs) {
