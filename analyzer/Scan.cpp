@@ -327,21 +327,9 @@ Error globalStep(Store &S, const rules::RuleSet &Rules,
   T1 = Clock::now();
   // Foreign keys are checked row by row, a fifth of the write for the
   // whole kernel's 15 million hops, and these rows refer to each other by
-  // construction. The pragma works between transactions only; the scan's
-  // atomicity comes from writing a copy and renaming it, not from them.
-  if (Error E = S.commit())
-    return E;
-  if (Error E = S.db().exec("PRAGMA foreign_keys = OFF"))
-    return E;
-  if (Error E = S.begin())
-    return E;
-  if (Error E = S.putResults(G, Fs))
-    return E;
-  if (Error E = S.commit())
-    return E;
-  if (Error E = S.db().exec("PRAGMA foreign_keys = ON"))
-    return E;
-  if (Error E = S.begin())
+  // construction. The scan's atomicity comes from writing a copy and
+  // renaming it, not from transactions.
+  if (Error E = S.withoutForeignKeys([&] { return S.putResults(G, Fs); }))
     return E;
   R.WriteSeconds = secondsSince(T1);
   R.Functions = NumFunctions;

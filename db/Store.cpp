@@ -435,6 +435,18 @@ Error Store::clearGlobal() {
                   "PRAGMA foreign_keys = ON;");
 }
 
+Error Store::withoutForeignKeys(function_ref<Error()> Fn) {
+  if (Error E = commit())
+    return E;
+  if (Error E = Db->exec("PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE"))
+    return E;
+  if (Error E = Fn())
+    return E;
+  if (Error E = commit())
+    return E;
+  return Db->exec("PRAGMA foreign_keys = ON; BEGIN IMMEDIATE");
+}
+
 Error Store::setMeta(StringRef Key, StringRef Value) {
   auto Q =
       Db->prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)");
@@ -500,6 +512,23 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
   std::map<std::string, int64_t> ClassId;
   /// Hops bound in the batch statement and not yet written: (edge id, seq).
   std::vector<std::pair<int64_t, size_t>> Pending;
+  // G outlives the statements' runs: its strings are bound uncopied.
+  auto BindHop = [](Statement &St, int B, int64_t Id, size_t Seq,
+                    const Hop &P) {
+    St.bind(B + 1, Id)
+        .bind(B + 2, int64_t(Seq))
+        .bindUncopied(B + 3, P.Function)
+        .bindUncopied(B + 4, P.File)
+        .bind(B + 5, int64_t(P.Line));
+    if (P.Via.empty())
+      St.bindNull(B + 6);
+    else
+      St.bindUncopied(B + 6, P.Via);
+    if (P.Api.empty())
+      St.bindNull(B + 7);
+    else
+      St.bindUncopied(B + 7, P.Api);
+  };
   auto ClassOf = [&](const std::string &Name,
                      const std::string &Flavor) -> Expected<int64_t> {
     auto It = ClassId.find(Name);
@@ -536,26 +565,10 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
     if (Error Err = Ed->run())
       return Err;
     for (size_t S = 0; S < E.Chain.size(); ++S) {
-      // G outlives the statement's run: its strings are bound uncopied.
-      const Hop &P = E.Chain[S];
-      int B = 7 * Pending.size();
-      Statement &St = *HpBatch;
-      St.bind(B + 1, Id)
-          .bind(B + 2, int64_t(S))
-          .bindUncopied(B + 3, P.Function)
-          .bindUncopied(B + 4, P.File)
-          .bind(B + 5, int64_t(P.Line));
-      if (P.Via.empty())
-        St.bindNull(B + 6);
-      else
-        St.bindUncopied(B + 6, P.Via);
-      if (P.Api.empty())
-        St.bindNull(B + 7);
-      else
-        St.bindUncopied(B + 7, P.Api);
+      BindHop(*HpBatch, 7 * Pending.size(), Id, S, E.Chain[S]);
       Pending.push_back({Id, S});
       if (Pending.size() == HopBatch) {
-        if (Error Err = St.run())
+        if (Error Err = HpBatch->run())
           return Err;
         Pending.clear();
       }
@@ -564,20 +577,7 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
   // The last rows one by one.
   HpBatch->reset();
   for (auto [Id, S] : Pending) {
-    const Hop &P = G.Edges[Id - 1].Chain[S];
-    Hp->bind(1, Id)
-        .bind(2, int64_t(S))
-        .bindUncopied(3, P.Function)
-        .bindUncopied(4, P.File)
-        .bind(5, int64_t(P.Line));
-    if (P.Via.empty())
-      Hp->bindNull(6);
-    else
-      Hp->bindUncopied(6, P.Via);
-    if (P.Api.empty())
-      Hp->bindNull(7);
-    else
-      Hp->bindUncopied(7, P.Api);
+    BindHop(*Hp, 0, Id, S, G.Edges[Id - 1].Chain[S]);
     if (Error Err = Hp->run())
       return Err;
   }

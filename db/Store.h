@@ -95,6 +95,10 @@ public:
   /// some 15 million hops, a fifth of them in findings.
   llvm::Error loadResults(LockGraph &G, std::vector<Finding> &F,
                           bool AllChains = false);
+  /// Inside an open transaction: commits it, runs Fn in a transaction of
+  /// its own without foreign key checks (the pragma works between
+  /// transactions only), and opens a new one.
+  llvm::Error withoutForeignKeys(llvm::function_ref<llvm::Error()> Fn);
   llvm::Error setMeta(llvm::StringRef Key, llvm::StringRef Value);
   llvm::Expected<std::string> meta(llvm::StringRef Key);
 
