@@ -199,7 +199,7 @@ constexpr unsigned LargeSccRounds = 2;
 /// not a string: summaries are probed once per acquisition per call site.
 struct AcqKey {
   unsigned Ref = 0;  // Linker::refId()
-  unsigned Tags = 0; // Linker::tagsId()
+  unsigned Tags = 0; // Linker::TagIds
   int64_t SubValue = 0;
   int SubParam = -1;
   int CondParam = -1;
@@ -301,6 +301,7 @@ struct State {
     ++OwnDropped;
     mark(R, true);
   }
+  /// A lock a callee's summary releases: after this function's own.
   void dropCallees(unsigned R) {
     if (isDropped(R))
       return;
