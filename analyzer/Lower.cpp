@@ -129,6 +129,18 @@ private:
   /// `if (!lock_taken)`, `if (block_group)`: the parameter a branch tests,
   /// and whether the condition is true when it is non-zero.
   std::optional<std::pair<unsigned, bool>> testedParam(const Expr *E) const;
+  /// `if (autostopped)`: the tracked variable a branch tests (a local, or a
+  /// parameter the function assigns, whose address is never taken).
+  std::optional<std::pair<const VarDecl *, bool>>
+  testedVar(const Expr *E) const;
+  bool trackable(const VarDecl *VD) const;
+  unsigned varId(const VarDecl *VD, FunctionFacts &F);
+  void caseFacts(const CFGBlock &B, const SwitchStmt &SW, Block &Out,
+                 FunctionFacts &F);
+  /// The variable a statement assigns, if tracked, and the value it
+  /// assigns: 0, 1 (non-zero) or -1 (unknown).
+  std::optional<std::pair<unsigned, int>> assignment(const Stmt *S) const;
+  int valueOf(const Expr *E) const;
   const Expr *testedValue(const Expr *E, bool &Polarity, bool CallResult) const;
 
   const FunctionDecl *FD;
@@ -138,6 +150,10 @@ private:
   DenseMap<const VarDecl *, unsigned> DefCount;
   DenseMap<const CallExpr *, std::pair<int, int>> EventOf;
   DenseSet<const ParmVarDecl *> AssignedParams;
+  /// Variables whose address is taken or that an asm statement writes:
+  /// not tracked, as a callee or the asm may change them.
+  DenseSet<const VarDecl *> Escaped;
+  DenseMap<const VarDecl *, unsigned> VarIds;
 };
 
 } // namespace
@@ -166,10 +182,18 @@ void Lowerer::collectDefinitions(const Stmt *S) {
               dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
         Note(dyn_cast<VarDecl>(DRE->getDecl()), BO->getRHS());
   } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
+    const auto *DRE =
+        dyn_cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParenImpCasts());
+    const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
     if (UO->isIncrementDecrementOp())
-      if (const auto *DRE =
-              dyn_cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParenImpCasts()))
-        Note(dyn_cast<VarDecl>(DRE->getDecl()), nullptr);
+      Note(VD, nullptr);
+    else if (UO->getOpcode() == UO_AddrOf && VD)
+      Escaped.insert(VD);
+  } else if (const auto *AS = dyn_cast<GCCAsmStmt>(S)) {
+    for (const Expr *O : AS->outputs())
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(O->IgnoreParenImpCasts()))
+        if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+          Escaped.insert(VD);
   }
   for (const Stmt *C : S->children())
     collectDefinitions(C);
@@ -426,6 +450,128 @@ Lowerer::testedParam(const Expr *E) const {
   return std::make_pair(PD->getFunctionScopeIndex(), Polarity);
 }
 
+bool Lowerer::trackable(const VarDecl *VD) const {
+  if (!VD || !VD->hasLocalStorage() || Escaped.count(VD) ||
+      VD->getType().isVolatileQualified() ||
+      !(VD->getType()->isIntegralOrEnumerationType() ||
+        VD->getType()->isPointerType()))
+    return false;
+  // A parameter the function never assigns is decided by callers
+  // (CondParam) instead.
+  if (const auto *PD = dyn_cast<ParmVarDecl>(VD))
+    return PD->getDeclContext() == FD && AssignedParams.count(PD);
+  return true;
+}
+
+std::optional<std::pair<const VarDecl *, bool>>
+Lowerer::testedVar(const Expr *E) const {
+  bool Polarity = true;
+  const auto *DRE = dyn_cast_or_null<DeclRefExpr>(
+      testedValue(E, Polarity, /*CallResult=*/false));
+  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  if (!trackable(VD))
+    return std::nullopt;
+  return std::make_pair(VD, Polarity);
+}
+
+unsigned Lowerer::varId(const VarDecl *VD, FunctionFacts &F) {
+  auto [It, New] = VarIds.try_emplace(VD, F.Vars.size());
+  if (New)
+    F.Vars.push_back(VD->getNameAsString());
+  return It->second;
+}
+
+int Lowerer::valueOf(const Expr *E) const {
+  if (!E)
+    return -1;
+  E = E->IgnoreParenCasts();
+  if (isZero(E, Ctx))
+    return 0;
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    if (UO->getOpcode() == UO_AddrOf)
+      return 1;
+  Expr::EvalResult R;
+  if (!E->isValueDependent() && E->getType()->isIntegralOrEnumerationType() &&
+      E->EvaluateAsInt(R, Ctx))
+    return 1;
+  return -1;
+}
+
+std::optional<std::pair<unsigned, int>>
+Lowerer::assignment(const Stmt *S) const {
+  auto Tracked = [&](const Expr *E) -> std::optional<unsigned> {
+    const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+    const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+    auto It = VD ? VarIds.find(VD) : VarIds.end();
+    if (It == VarIds.end())
+      return std::nullopt;
+    return It->second;
+  };
+  if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+    if (!BO->isAssignmentOp())
+      return std::nullopt;
+    if (auto V = Tracked(BO->getLHS()))
+      return std::make_pair(
+          *V, BO->getOpcode() == BO_Assign ? valueOf(BO->getRHS()) : -1);
+  } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
+    if (UO->isIncrementDecrementOp())
+      if (auto V = Tracked(UO->getSubExpr()))
+        return std::make_pair(*V, -1);
+  } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+    // The CFG gives each declaration of a DeclStmt its own element.
+    if (DS->isSingleDecl())
+      if (const auto *VD = dyn_cast<VarDecl>(DS->getSingleDecl()))
+        if (auto It = VarIds.find(VD); It != VarIds.end())
+          return std::make_pair(It->second, valueOf(VD->getInit()));
+  }
+  return std::nullopt;
+}
+
+/// `switch (event)` on a parameter or a tracked variable: what each case
+/// label says about the value. `case RTM_DELADDR:` is taken only when it
+/// is non-zero, so a caller passing 0 never reaches that arm.
+void Lowerer::caseFacts(const CFGBlock &B, const SwitchStmt &SW, Block &Out,
+                        FunctionFacts &F) {
+  const Expr *Cond = SW.getCond() ? SW.getCond()->IgnoreParenImpCasts() : nullptr;
+  const auto *DRE = dyn_cast_or_null<DeclRefExpr>(Cond);
+  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  if (!VD)
+    return;
+  const auto *PD = dyn_cast<ParmVarDecl>(VD);
+  bool Param = PD && PD->getDeclContext() == FD && !AssignedParams.count(PD) &&
+               (PD->getType()->isIntegralOrEnumerationType() ||
+                PD->getType()->isPointerType());
+  if (!Param && !trackable(VD))
+    return;
+  std::vector<int> Facts;
+  bool Any = false;
+  for (const CFGBlock::AdjacentBlock &Succ : B.succs()) {
+    int Fact = -1;
+    const CFGBlock *S = Succ.getReachableBlock();
+    if (const auto *CS = dyn_cast_or_null<CaseStmt>(S ? S->getLabel() : nullptr)) {
+      Expr::EvalResult Lo, Hi;
+      if (CS->getLHS()->EvaluateAsInt(Lo, Ctx)) {
+        llvm::APSInt L = Lo.Val.getInt(), H = L;
+        if (CS->getRHS() && CS->getRHS()->EvaluateAsInt(Hi, Ctx))
+          H = Hi.Val.getInt();
+        if (L.isZero() && H.isZero())
+          Fact = 0;
+        else if (L.isStrictlyPositive() || H.isNegative())
+          Fact = 1;
+      }
+    }
+    Any |= Fact >= 0;
+    Facts.push_back(Fact);
+  }
+  if (!Any)
+    return;
+  if (Param)
+    Out.CondParam = PD->getFunctionScopeIndex();
+  else
+    Out.CondVar = varId(VD, F);
+  Out.CaseFacts = std::move(Facts);
+}
+
 std::optional<std::pair<const CallExpr *, bool>>
 Lowerer::testedCall(const Expr *E) const {
   bool Polarity = true;
@@ -469,12 +615,18 @@ std::optional<FunctionFacts> Lowerer::run() {
   F.Exit = G->getExit().getBlockID();
 
   std::vector<std::pair<unsigned, const Stmt *>> Returns;
+  // Per block, statements that may assign a variable, each with the
+  // number of events before it.
+  std::vector<std::vector<std::pair<const Stmt *, unsigned>>> Writes(
+      F.Blocks.size());
   for (const CFGBlock *B : *G) {
     unsigned Id = B->getBlockID();
     Block &Out = F.Blocks[Id];
     for (const CFGElement &El : *B) {
       if (auto S = El.getAs<CFGStmt>()) {
         const Stmt *St = S->getStmt();
+        if (isa<BinaryOperator, UnaryOperator, DeclStmt>(St))
+          Writes[Id].push_back({St, unsigned(Out.Events.size())});
         if (const auto *CE = dyn_cast<CallExpr>(St)) {
           if (std::optional<CallEvent> Ev = callEvent(CE)) {
             EventOf[CE] = {int(Id), int(Out.Events.size())};
@@ -510,11 +662,18 @@ std::optional<FunctionFacts> Lowerer::run() {
   // may sit in an earlier block than the test).
   for (const CFGBlock *B : *G) {
     Block &Out = F.Blocks[B->getBlockID()];
+    if (const auto *SW =
+            dyn_cast_or_null<SwitchStmt>(B->getTerminatorStmt())) {
+      caseFacts(*B, *SW, Out, F);
+      continue;
+    }
     if (Out.Succs.size() != 2)
       continue;
     const auto *Cond = dyn_cast_or_null<Expr>(B->getTerminatorCondition());
     if (!Cond)
       continue;
+    // `ret = f(); if (ret)` tests both the call's result and a variable,
+    // with one polarity (not so `ret = !f()`: then the call only).
     if (auto T = testedCall(Cond)) {
       auto It = EventOf.find(T->first);
       if (It != EventOf.end()) {
@@ -522,11 +681,23 @@ std::optional<FunctionFacts> Lowerer::run() {
         Out.CondEvent = It->second.second;
         Out.TrueIsNonzero = T->second;
       }
-    } else if (auto P = testedParam(Cond)) {
+    }
+    if (auto P = testedParam(Cond)) {
       Out.CondParam = P->first;
       Out.TrueIsNonzero = P->second;
+    } else if (auto V = testedVar(Cond);
+               V && (Out.CondEvent < 0 || Out.TrueIsNonzero == V->second)) {
+      Out.CondVar = varId(V->first, F);
+      Out.TrueIsNonzero = V->second;
     }
   }
+  // Assignments to the variables branches test (third pass: a test may
+  // come before the assignment in block order).
+  if (!VarIds.empty())
+    for (unsigned Id = 0; Id < Writes.size(); ++Id)
+      for (auto [St, Before] : Writes[Id])
+        if (auto A = assignment(St))
+          F.Blocks[Id].Assigns.push_back({A->first, A->second, Before});
   for (auto [Id, St] : Returns) {
     const Expr *RV = cast<ReturnStmt>(St)->getRetValue();
     if (!RV)

@@ -140,6 +140,16 @@ json::Value FunctionFacts::bodyToJSON() const {
       O["c"] = json::Array{B.CondBlock, B.CondEvent, B.TrueIsNonzero};
     if (B.CondParam >= 0)
       O["p"] = json::Array{B.CondParam, B.TrueIsNonzero};
+    if (B.CondVar >= 0)
+      O["v"] = json::Array{B.CondVar, B.TrueIsNonzero};
+    if (!B.CaseFacts.empty())
+      O["w"] = json::Array(B.CaseFacts);
+    if (!B.Assigns.empty()) {
+      json::Array As;
+      for (const Block::Assign &A : B.Assigns)
+        As.push_back(json::Array{A.Var, A.Value, A.Before});
+      O["a"] = std::move(As);
+    }
     if (B.RetEvent >= 0)
       O["r"] = json::Array{B.RetBlock, B.RetEvent, B.RetNonzeroIsSuccess};
     Bs.push_back(std::move(O));
@@ -147,6 +157,7 @@ json::Value FunctionFacts::bodyToJSON() const {
   return json::Object{{"entry", Entry},
                       {"exit", Exit},
                       {"params", json::Array(Params)},
+                      {"vars", json::Array(Vars)},
                       {"blocks", std::move(Bs)}};
 }
 
@@ -164,6 +175,10 @@ Error FunctionFacts::bodyFromJSON(const json::Value &V) {
   if (const json::Array *Ps = O->getArray("params"))
     for (const json::Value &P : *Ps)
       Params.push_back(P.getAsString().value_or("").str());
+  Vars.clear();
+  if (const json::Array *Vs = O->getArray("vars"))
+    for (const json::Value &V : *Vs)
+      Vars.push_back(V.getAsString().value_or("").str());
   Blocks.clear();
   const json::Array *Bs = O->getArray("blocks");
   if (!Bs)
@@ -206,6 +221,31 @@ Error FunctionFacts::bodyFromJSON(const json::Value &V) {
       B.CondParam = (*P)[0].getAsInteger().value_or(-1);
       B.TrueIsNonzero = (*P)[1].getAsBoolean().value_or(true);
     }
+    if (const json::Array *V = BO->getArray("v"); V && V->size() == 2) {
+      B.CondVar = (*V)[0].getAsInteger().value_or(-1);
+      B.TrueIsNonzero = (*V)[1].getAsBoolean().value_or(true);
+      if (B.CondVar >= int(Vars.size()))
+        return Bad("variable out of range");
+    }
+    if (const json::Array *W = BO->getArray("w")) {
+      for (const json::Value &F : *W)
+        B.CaseFacts.push_back(F.getAsInteger().value_or(-1));
+      if (B.CaseFacts.size() != B.Succs.size())
+        return Bad("case facts do not match the successors");
+    }
+    if (const json::Array *As = BO->getArray("a"))
+      for (const json::Value &AV : *As) {
+        const json::Array *A = AV.getAsArray();
+        if (!A || A->size() != 3)
+          return Bad("bad assignment");
+        Block::Assign X;
+        X.Var = (*A)[0].getAsInteger().value_or(0);
+        X.Value = (*A)[1].getAsInteger().value_or(-1);
+        X.Before = (*A)[2].getAsInteger().value_or(0);
+        if (X.Var >= Vars.size())
+          return Bad("variable out of range");
+        B.Assigns.push_back(X);
+      }
     if (const json::Array *R = BO->getArray("r"); R && R->size() == 3) {
       B.RetBlock = (*R)[0].getAsInteger().value_or(-1);
       B.RetEvent = (*R)[1].getAsInteger().value_or(-1);

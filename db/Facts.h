@@ -85,7 +85,25 @@ struct Block {
   /// Or a branch on a parameter the function never assigns
   /// (`if (!lock_taken)`): its index. TrueIsNonzero applies as for events.
   int CondParam = -1;
+  /// Or a branch on a tracked variable (FunctionFacts::Vars): a local, or a
+  /// parameter the function assigns, whose address is never taken
+  /// (`if (autostopped)`). Branches on one variable are correlated until
+  /// it is assigned again.
+  int CondVar = -1;
   bool TrueIsNonzero = true;
+  /// A switch on CondParam or CondVar: per successor, whether its case
+  /// label says the value is zero (0), non-zero (1), or nothing (-1:
+  /// default, a range across zero, the block after the switch).
+  std::vector<int> CaseFacts;
+  /// Assignments to tracked variables in this block, in order: the value
+  /// becomes zero (0), non-zero (1) or unknown (-1) after the first Before
+  /// events of the block.
+  struct Assign {
+    unsigned Var = 0;
+    int Value = -1;
+    unsigned Before = 0;
+  };
+  std::vector<Assign> Assigns;
   /// This block returns the result of an event (`return trylock(x);`).
   int RetBlock = -1;
   int RetEvent = -1;
@@ -100,6 +118,9 @@ struct FunctionFacts {
   unsigned Line = 0;
   bool IsStatic = false;
   std::vector<std::string> Params;
+  /// Names of the tracked variables Block::CondVar and Block::Assigns
+  /// number.
+  std::vector<std::string> Vars;
   /// Blocks[Entry] is the entry, Blocks[Exit] the exit.
   std::vector<Block> Blocks;
   unsigned Entry = 0;

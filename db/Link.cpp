@@ -319,10 +319,23 @@ struct State {
     mark(R, false);
     return true;
   }
-  /// Parameters known zero (false) or non-zero (true) on every path to
-  /// here, from branches on them.
+  /// Parameters, and tracked variables (VarBase + their number), known
+  /// zero (false) or non-zero (true) on every path to here, from branches
+  /// on them and assignments of constants.
   SmallVector<std::pair<unsigned, bool>, 1> Facts;
+  /// A tracked variable is assigned: what was known about it, and which
+  /// locks were dropped under its value, no longer holds.
+  void forget(unsigned Key) {
+    erase_if(Facts, [&](const std::pair<unsigned, bool> &F) {
+      return F.first == Key;
+    });
+    erase_if(CondDropped, [&](const CondDrop &C) { return C.Param == Key; });
+  }
 };
+
+/// Facts and conditional drops key a tracked variable V as VarBase + V,
+/// apart from parameter indices.
+constexpr unsigned VarBase = 1u << 20;
 
 struct Function {
   const StoredFunction *S = nullptr;
@@ -336,10 +349,15 @@ struct Function {
 /// An acquisition made under a branch on a parameter is guarded by it,
 /// unless it already carries a guard of its own from the callee.
 void guardBy(const State &S, LockInfo &L) {
-  if (L.GuardParam >= 0 || S.Facts.empty())
+  if (L.GuardParam >= 0)
     return;
-  L.GuardParam = S.Facts.front().first;
-  L.GuardNonzero = S.Facts.front().second;
+  // Facts on variables mean nothing to callers.
+  for (auto [Key, Nonzero] : S.Facts)
+    if (Key < VarBase) {
+      L.GuardParam = Key;
+      L.GuardNonzero = Nonzero;
+      return;
+    }
 }
 
 unsigned eventId(unsigned Block, unsigned Index) {
@@ -1317,11 +1335,25 @@ void Linker::analyze(int Fn, bool &Changed) {
   auto Successors = [&](unsigned B, State S, bool Record, bool &Ch,
                         auto &&Visit) {
     const Block &Bl = FF.Blocks[B];
+    // Assignments to tracked variables, in order with the events.
+    unsigned NextAssign = 0;
+    auto AssignUpTo = [&](unsigned Events) {
+      for (; NextAssign < Bl.Assigns.size() &&
+             Bl.Assigns[NextAssign].Before <= Events;
+           ++NextAssign) {
+        const Block::Assign &A = Bl.Assigns[NextAssign];
+        S.forget(VarBase + A.Var);
+        if (A.Value >= 0)
+          S.Facts.push_back({VarBase + A.Var, A.Value != 0});
+      }
+    };
     for (unsigned I = 0; I < Bl.Events.size(); ++I) {
+      AssignUpTo(I);
       if (Record && Trace)
         trace(B, Bl.Events[I], S);
       event(Fn, B, I, S, Record, Ch);
     }
+    AssignUpTo(Bl.Events.size());
     if (Bl.RetEvent >= 0) {
       unsigned Id = eventId(Bl.RetBlock, Bl.RetEvent);
       for (const Pending &P : S.Pend)
@@ -1349,13 +1381,21 @@ void Linker::analyze(int Fn, bool &Changed) {
           TH = P.H;
         }
     }
+    // The parameter or variable this block branches on, if any.
+    int CondKey = Bl.CondParam >= 0 ? Bl.CondParam
+                  : Bl.CondVar >= 0 ? int(VarBase) + Bl.CondVar
+                                    : -1;
     for (unsigned K = 0; K < Bl.Succs.size(); ++K) {
       if (Bl.Succs[K] < 0)
         continue;
       State Out = S;
-      if (Bl.CondParam >= 0 && Bl.Succs.size() == 2) {
-        std::pair<unsigned, bool> Fact{unsigned(Bl.CondParam),
-                                       (K == 0) == Bl.TrueIsNonzero};
+      int Value = -1;
+      if (CondKey >= 0 && !Bl.CaseFacts.empty())
+        Value = Bl.CaseFacts[K];
+      else if (CondKey >= 0 && Bl.Succs.size() == 2)
+        Value = (K == 0) == Bl.TrueIsNonzero;
+      if (Value >= 0) {
+        std::pair<unsigned, bool> Fact{unsigned(CondKey), Value != 0};
         // The other value is already known on this path: not taken.
         if (is_contained(S.Facts, std::make_pair(Fact.first, !Fact.second)))
           continue;

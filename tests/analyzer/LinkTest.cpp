@@ -515,6 +515,102 @@ TEST(Link, UnlockAndRelockUnderOneParameterValueIsNoSelfDeadlock) {
   EXPECT_EQ(R.Fs[0].Locks, std::vector<std::string>{"foo.a"});
 }
 
+TEST(Link, CorrelatedBranchesOnALocalMakeNoSelfDeadlock) {
+  // drivers/usb/host/ohci-hub.c: ohci_rh_resume() is called with
+  // ohci->lock held, copies `autostopped = ohci->autostop`, drops the lock
+  // only `if (!autostopped)` and takes it back under the same test: no
+  // self-deadlock. Once the variable is assigned again between the tests,
+  // the relock may follow no unlock.
+  Result R = link({"struct hc { spinlock_t lock; int autostop; };\n"    // 17
+                   "int status(void);\n"
+                   "static void resume(struct hc *h, struct foo *x) {\n" // 19
+                   "  int stopped = h->autostop;\n"
+                   "  if (stopped)\n"
+                   "    goto skip;\n"
+                   "  spin_unlock(&h->lock);\n"                         // 23
+                   "  mutex_lock(&x->a);\n"                             // 24
+                   "  mutex_unlock(&x->a);\n"
+                   "skip:\n"
+                   "  mutex_lock(&x->b);\n"                             // 27
+                   "  mutex_unlock(&x->b);\n"
+                   "  if (!stopped)\n"
+                   "    spin_lock(&h->lock);\n"                         // 30
+                   "}\n"
+                   "void irq(struct hc *h, struct foo *x) {\n"          // 32
+                   "  spin_lock(&h->lock);\n"                           // 33
+                   "  resume(h, x);\n"                                  // 34
+                   "  spin_unlock(&h->lock);\n"
+                   "}\n"
+                   "static void again(struct hc *h) {\n"                // 37
+                   "  int stopped = h->autostop;\n"
+                   "  if (stopped)\n"
+                   "    goto skip;\n"
+                   "  spin_unlock(&h->lock);\n"
+                   "skip:\n"
+                   "  stopped = status();\n"
+                   "  if (!stopped)\n"
+                   "    spin_lock(&h->lock);\n"                         // 45
+                   "}\n"
+                   "void irq2(struct hc *h) {\n"                        // 47
+                   "  spin_lock(&h->lock);\n"                           // 48
+                   "  again(h);\n"                                      // 49
+                   "  spin_unlock(&h->lock);\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "hc.lock", "foo.a"), nullptr)
+      << "foo.a is taken after the unlock at line 23";
+  const Edge *HB = find(R.G, "hc.lock", "foo.b");
+  ASSERT_NE(HB, nullptr) << "when stopped, irq() still holds the lock";
+  EXPECT_EQ(HB->Function, "irq");
+  EXPECT_EQ(chain(*HB), "irq:34 > resume:27");
+  const Edge *HH = find(R.G, "hc.lock", "hc.lock");
+  ASSERT_NE(HH, nullptr);
+  EXPECT_EQ(HH->Function, "irq2");
+  EXPECT_EQ(HH->HeldLine, 48u);
+  EXPECT_EQ(chain(*HH), "irq2:49 > again:45");
+  ASSERT_EQ(R.Fs.size(), 1u);
+  EXPECT_EQ(R.Fs[0].Kind, FindingKind::SelfDeadlock);
+  EXPECT_EQ(R.Fs[0].Locks, std::vector<std::string>{"hc.lock"});
+}
+
+TEST(Link, ConstantArgumentDecidesTheArmsOfASwitch) {
+  // net/ipv6/addrconf.c: manage_tempaddrs() holds idev->lock and calls
+  // ipv6_ifa_notify(0, ift); only `case RTM_DELADDR:` of
+  // __ipv6_ifa_notify()'s `switch (event)` takes the lock again. A caller
+  // passing RTM_DELADDR gets the acquisition.
+  Result R = link({"static void notify(struct foo *x, int event) {\n" // 17
+                   "  switch (event) {\n"
+                   "  case 21:\n"
+                   "    mutex_lock(&x->a);\n"                          // 20
+                   "    mutex_unlock(&x->a);\n"
+                   "    break;\n"
+                   "  case 0:\n"
+                   "  default:\n"
+                   "    mutex_lock(&x->b);\n"                          // 25
+                   "    mutex_unlock(&x->b);\n"
+                   "  }\n"
+                   "}\n"
+                   "void manage(struct foo *x) {\n"                    // 29
+                   "  mutex_lock(&x->a);\n"                            // 30
+                   "  notify(x, 0);\n"                                 // 31
+                   "  mutex_unlock(&x->a);\n"
+                   "}\n"
+                   "void del(struct foo *x) {\n"                       // 34
+                   "  spin_lock(&x->s);\n"                             // 35
+                   "  notify(x, 21);\n"                                // 36
+                   "  spin_unlock(&x->s);\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.a", "foo.a"), nullptr);
+  const Edge *AB = find(R.G, "foo.a", "foo.b");
+  ASSERT_NE(AB, nullptr) << "the default arm is taken for 0";
+  EXPECT_EQ(chain(*AB), "manage:31 > notify:25");
+  const Edge *SA = find(R.G, "foo.s", "foo.a");
+  ASSERT_NE(SA, nullptr);
+  EXPECT_EQ(SA->Function, "del");
+  EXPECT_EQ(SA->HeldLine, 35u);
+  EXPECT_EQ(chain(*SA), "del:36 > notify:20");
+  EXPECT_TRUE(R.Fs.empty());
+}
+
 TEST(Link, OpaqueFunctionsAreNotFollowed) {
   // rules/kernel/lockdep.yaml makes panic() opaque: it never returns and
   // turns lockdep off before it takes anything.

@@ -112,8 +112,24 @@ TEST(Lower, BranchOnAnUnassignedParameterIsRecorded) {
   EXPECT_EQ(Branches, 1);
   const FunctionFacts *G = find(T, "g");
   ASSERT_NE(G, nullptr);
-  for (const Block &B : G->Blocks)
+  ASSERT_EQ(G->Vars, std::vector<std::string>{"n"});
+  int VarBranches = 0, Assigns = 0;
+  for (const Block &B : G->Blocks) {
     EXPECT_EQ(B.CondParam, -1) << "n is assigned in the body";
+    if (B.CondVar >= 0) {
+      ++VarBranches;
+      EXPECT_EQ(B.CondVar, 0) << "a branch on the variable n instead";
+      EXPECT_TRUE(B.TrueIsNonzero);
+    }
+    for (const Block::Assign &A : B.Assigns) {
+      ++Assigns;
+      EXPECT_EQ(A.Var, 0u);
+      EXPECT_EQ(A.Value, -1) << "n - 1 is not a constant";
+      EXPECT_EQ(A.Before, 0u);
+    }
+  }
+  EXPECT_EQ(VarBranches, 1);
+  EXPECT_EQ(Assigns, 1);
 }
 
 TEST(Lower, AnonymousStructFieldNamesEnclosingRecord) {

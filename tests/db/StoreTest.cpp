@@ -84,6 +84,35 @@ TEST(Store, BodyJsonKeepsBranchesOnParametersAndCalls) {
   EXPECT_EQ(G.Blocks[0].CondEvent, 0);
 }
 
+TEST(Store, BodyJsonKeepsVariablesSwitchesAndAssignments) {
+  FunctionFacts F = inlineFn(10);
+  F.Vars = {"autostopped", "ret"};
+  F.Blocks[0].CondVar = 1;
+  F.Blocks[0].TrueIsNonzero = false;
+  F.Blocks[0].Assigns = {{0, 1, 0}, {1, -1, 1}};
+  F.Blocks[1].CondParam = 0;
+  F.Blocks[1].Succs = {0, 1, -1};
+  F.Blocks[1].CaseFacts = {1, 0, -1};
+  FunctionFacts G;
+  ASSERT_FALSE(bool(G.bodyFromJSON(F.bodyToJSON())));
+  EXPECT_EQ(G.Vars, F.Vars);
+  EXPECT_EQ(G.Blocks[0].CondVar, 1);
+  EXPECT_FALSE(G.Blocks[0].TrueIsNonzero);
+  ASSERT_EQ(G.Blocks[0].Assigns.size(), 2u);
+  EXPECT_EQ(G.Blocks[0].Assigns[0].Var, 0u);
+  EXPECT_EQ(G.Blocks[0].Assigns[0].Value, 1);
+  EXPECT_EQ(G.Blocks[0].Assigns[1].Value, -1);
+  EXPECT_EQ(G.Blocks[0].Assigns[1].Before, 1u);
+  EXPECT_EQ(G.Blocks[1].CondVar, -1);
+  EXPECT_EQ(G.Blocks[1].CaseFacts, (std::vector<int>{1, 0, -1}));
+  // A stored body naming a variable it does not list is malformed.
+  F.Vars.pop_back();
+  llvm::Error E = G.bodyFromJSON(F.bodyToJSON());
+  ASSERT_TRUE(bool(E));
+  EXPECT_EQ(llvm::toString(std::move(E)),
+            "malformed body of : variable out of range");
+}
+
 TEST(Store, HeaderFunctionsAreStoredOncePerDistinctBody) {
   auto S = Store::create(freshPath());
   ASSERT_TRUE(bool(S));
