@@ -125,14 +125,15 @@ private:
   /// The call whose result E tests, and whether E is true when that result
   /// is non-zero.
   std::optional<std::pair<const CallExpr *, bool>>
-  testedCall(const Expr *E) const;
+  testedCall(const Expr *E, bool &NonzeroOnly) const;
   /// `if (!lock_taken)`, `if (block_group)`: the parameter a branch tests,
   /// and whether the condition is true when it is non-zero.
-  std::optional<std::pair<unsigned, bool>> testedParam(const Expr *E) const;
+  std::optional<std::pair<unsigned, bool>> testedParam(const Expr *E,
+                                                      bool &NonzeroOnly) const;
   /// `if (autostopped)`: the tracked variable a branch tests (a local, or a
   /// parameter the function assigns, whose address is never taken).
   std::optional<std::pair<const VarDecl *, bool>>
-  testedVar(const Expr *E) const;
+  testedVar(const Expr *E, bool &NonzeroOnly) const;
   bool trackable(const VarDecl *VD) const;
   unsigned varId(const VarDecl *VD, FunctionFacts &F);
   void caseFacts(const CFGBlock &B, const SwitchStmt &SW, Block &Out,
@@ -141,7 +142,8 @@ private:
   /// assigns: 0, 1 (non-zero) or -1 (unknown).
   std::optional<std::pair<unsigned, int>> assignment(const Stmt *S) const;
   int valueOf(const Expr *E) const;
-  const Expr *testedValue(const Expr *E, bool &Polarity, bool CallResult) const;
+  const Expr *testedValue(const Expr *E, bool &Polarity, bool CallResult,
+                          bool &NonzeroOnly) const;
 
   const FunctionDecl *FD;
   ASTContext &Ctx;
@@ -393,12 +395,22 @@ static bool isZero(const Expr *E, ASTContext &Ctx) {
          R.Val.getInt().isZero();
 }
 
+static bool isNonzeroConstant(const Expr *E, ASTContext &Ctx) {
+  E = E->IgnoreParenCasts();
+  Expr::EvalResult R;
+  return !E->isValueDependent() && E->getType()->isIntegralOrEnumerationType() &&
+         E->EvaluateAsInt(R, Ctx) && !R.Val.getInt().isZero();
+}
+
 /// Looks through what does not change which value a branch tests:
 /// likely()/unlikely(), `!` (flipping Polarity), `== 0` and `!= 0`, and for
 /// call results also `< 0` (0-or-negative-errno APIs) and `x = call()`.
-/// Returns the tested expression, or null for anything else.
+/// Once, also `== C` and `!= C` for a non-zero constant C
+/// (`ret == -EDEADLK`): equal means non-zero, unequal says nothing, so
+/// NonzeroOnly is set. Returns the tested expression, or null for anything
+/// else.
 const Expr *Lowerer::testedValue(const Expr *E, bool &Polarity,
-                                 bool CallResult) const {
+                                 bool CallResult, bool &NonzeroOnly) const {
   for (unsigned Guard = 0; E && Guard < 16; ++Guard) {
     E = E->IgnoreParenCasts();
     if (const auto *CE = dyn_cast<CallExpr>(E))
@@ -420,8 +432,16 @@ const Expr *Lowerer::testedValue(const Expr *E, bool &Polarity,
         continue;
       }
       const Expr *L = BO->getLHS(), *R = BO->getRHS();
-      if (isZero(L, Ctx))
+      if (isZero(L, Ctx) || isNonzeroConstant(L, Ctx))
         std::swap(L, R);
+      if (!NonzeroOnly && BO->isEqualityOp() && isNonzeroConstant(R, Ctx) &&
+          !isNonzeroConstant(L, Ctx)) {
+        NonzeroOnly = true;
+        if (BO->getOpcode() == BO_NE)
+          Polarity = !Polarity;
+        E = L;
+        continue;
+      }
       if (!isZero(R, Ctx))
         return nullptr;
       if (BO->getOpcode() == BO_EQ)
@@ -438,10 +458,11 @@ const Expr *Lowerer::testedValue(const Expr *E, bool &Polarity,
 }
 
 std::optional<std::pair<unsigned, bool>>
-Lowerer::testedParam(const Expr *E) const {
+Lowerer::testedParam(const Expr *E, bool &NonzeroOnly) const {
   bool Polarity = true;
+  NonzeroOnly = false;
   const auto *DRE = dyn_cast_or_null<DeclRefExpr>(
-      testedValue(E, Polarity, /*CallResult=*/false));
+      testedValue(E, Polarity, /*CallResult=*/false, NonzeroOnly));
   const auto *PD = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
   if (!PD || PD->getDeclContext() != FD || AssignedParams.count(PD) ||
       !(PD->getType()->isIntegralOrEnumerationType() ||
@@ -464,10 +485,11 @@ bool Lowerer::trackable(const VarDecl *VD) const {
 }
 
 std::optional<std::pair<const VarDecl *, bool>>
-Lowerer::testedVar(const Expr *E) const {
+Lowerer::testedVar(const Expr *E, bool &NonzeroOnly) const {
   bool Polarity = true;
+  NonzeroOnly = false;
   const auto *DRE = dyn_cast_or_null<DeclRefExpr>(
-      testedValue(E, Polarity, /*CallResult=*/false));
+      testedValue(E, Polarity, /*CallResult=*/false, NonzeroOnly));
   const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
   if (!trackable(VD))
     return std::nullopt;
@@ -573,10 +595,11 @@ void Lowerer::caseFacts(const CFGBlock &B, const SwitchStmt &SW, Block &Out,
 }
 
 std::optional<std::pair<const CallExpr *, bool>>
-Lowerer::testedCall(const Expr *E) const {
+Lowerer::testedCall(const Expr *E, bool &NonzeroOnly) const {
   bool Polarity = true;
+  NonzeroOnly = false;
   for (unsigned Guard = 0; E && Guard < 16; ++Guard) {
-    E = testedValue(E, Polarity, /*CallResult=*/true);
+    E = testedValue(E, Polarity, /*CallResult=*/true, NonzeroOnly);
     if (const auto *CE = dyn_cast_or_null<CallExpr>(E))
       return std::make_pair(CE, Polarity);
     // `ret = f(); ... if (ret)`: a local defined once.
@@ -674,21 +697,26 @@ std::optional<FunctionFacts> Lowerer::run() {
       continue;
     // `ret = f(); if (ret)` tests both the call's result and a variable,
     // with one polarity (not so `ret = !f()`: then the call only).
-    if (auto T = testedCall(Cond)) {
+    bool CallPartial = false, Partial = false;
+    if (auto T = testedCall(Cond, CallPartial)) {
       auto It = EventOf.find(T->first);
       if (It != EventOf.end()) {
         Out.CondBlock = It->second.first;
         Out.CondEvent = It->second.second;
         Out.TrueIsNonzero = T->second;
+        Out.NonzeroOnly = CallPartial;
       }
     }
-    if (auto P = testedParam(Cond)) {
+    if (auto P = testedParam(Cond, Partial)) {
       Out.CondParam = P->first;
       Out.TrueIsNonzero = P->second;
-    } else if (auto V = testedVar(Cond);
-               V && (Out.CondEvent < 0 || Out.TrueIsNonzero == V->second)) {
+      Out.NonzeroOnly = Partial;
+    } else if (auto V = testedVar(Cond, Partial);
+               V && (Out.CondEvent < 0 || (Out.TrueIsNonzero == V->second &&
+                                           Out.NonzeroOnly == Partial))) {
       Out.CondVar = varId(V->first, F);
       Out.TrueIsNonzero = V->second;
+      Out.NonzeroOnly = Partial;
     }
   }
   // Assignments to the variables branches test (third pass: a test may
@@ -700,9 +728,11 @@ std::optional<FunctionFacts> Lowerer::run() {
           F.Blocks[Id].Assigns.push_back({A->first, A->second, Before});
   for (auto [Id, St] : Returns) {
     const Expr *RV = cast<ReturnStmt>(St)->getRetValue();
+    bool Partial = false;
     if (!RV)
       continue;
-    if (auto T = testedCall(RV)) {
+    // `return ret == -EDEADLK;` returns no lock's result.
+    if (auto T = testedCall(RV, Partial); T && !Partial) {
       auto It = EventOf.find(T->first);
       if (It != EventOf.end()) {
         Block &Out = F.Blocks[Id];

@@ -142,6 +142,8 @@ json::Value FunctionFacts::bodyToJSON() const {
       O["p"] = json::Array{B.CondParam, B.TrueIsNonzero};
     if (B.CondVar >= 0)
       O["v"] = json::Array{B.CondVar, B.TrueIsNonzero};
+    if (B.NonzeroOnly)
+      O["n"] = true;
     if (!B.CaseFacts.empty())
       O["w"] = json::Array(B.CaseFacts);
     if (!B.Assigns.empty()) {
@@ -227,6 +229,7 @@ Error FunctionFacts::bodyFromJSON(const json::Value &V) {
       if (B.CondVar >= int(Vars.size()))
         return Bad("variable out of range");
     }
+    B.NonzeroOnly = BO->getBoolean("n").value_or(false);
     if (const json::Array *W = BO->getArray("w")) {
       for (const json::Value &F : *W)
         B.CaseFacts.push_back(F.getAsInteger().value_or(-1));

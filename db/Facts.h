@@ -91,6 +91,10 @@ struct Block {
   /// it is assigned again.
   int CondVar = -1;
   bool TrueIsNonzero = true;
+  /// The test is `== C` or `!= C` for a non-zero constant C
+  /// (`ret == -EDEADLK`): only the successor where the value is non-zero
+  /// knows anything.
+  bool NonzeroOnly = false;
   /// A switch on CondParam or CondVar: per successor, whether its case
   /// label says the value is zero (0), non-zero (1), or nothing (-1:
   /// default, a range across zero, the block after the switch).

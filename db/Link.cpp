@@ -1389,11 +1389,15 @@ void Linker::analyze(int Fn, bool &Changed) {
       if (Bl.Succs[K] < 0)
         continue;
       State Out = S;
+      // Whether this successor is taken when the tested value is non-zero
+      // (for a two-way branch), and what it knows about the value.
+      bool TakenWhenNonzero = (K == 0) == Bl.TrueIsNonzero;
+      bool Knows = !Bl.NonzeroOnly || TakenWhenNonzero;
       int Value = -1;
       if (CondKey >= 0 && !Bl.CaseFacts.empty())
         Value = Bl.CaseFacts[K];
-      else if (CondKey >= 0 && Bl.Succs.size() == 2)
-        Value = (K == 0) == Bl.TrueIsNonzero;
+      else if (CondKey >= 0 && Bl.Succs.size() == 2 && Knows)
+        Value = TakenWhenNonzero;
       if (Value >= 0) {
         std::pair<unsigned, bool> Fact{unsigned(CondKey), Value != 0};
         // The other value is already known on this path: not taken.
@@ -1402,11 +1406,10 @@ void Linker::analyze(int Fn, bool &Changed) {
         if (!is_contained(Out.Facts, Fact))
           Out.Facts.push_back(Fact);
       }
-      if (Tested >= 0) {
-        bool TakenWhenNonzero = (K == 0) == Bl.TrueIsNonzero;
-        if (TakenWhenNonzero == SuccessNonzero)
-          Out.Held.push_back(TH);
-      }
+      // Where the result is not known (`ret != -EDEADLK`), the lock may
+      // have been taken.
+      if (Tested >= 0 && (!Knows || TakenWhenNonzero == SuccessNonzero))
+        Out.Held.push_back(TH);
       Visit(unsigned(Bl.Succs[K]), Out);
     }
   };

@@ -211,6 +211,38 @@ TEST(Link, KillableLockOrdersLikeALockButIsHeldOnlyOnSuccess) {
   EXPECT_FALSE(From->HeldTry);
 }
 
+TEST(Link, LockThatReturnedAnErrorCodeIsNotHeld) {
+  // drivers/dma-buf/dma-resv.c: `ret = dma_resv_lock(obj, &ctx); if (ret
+  // == -EDEADLK) dma_resv_lock_slow(obj, &ctx);` ww_mutex_lock() returns
+  // 0 when it took the lock: equal to -EDEADLK, it did not, and the slow
+  // path is no self-deadlock. Unequal says nothing: the lock may be held.
+  Result R = link({"int mutex_lock_killable(struct mutex *m);\n"     // 17
+                   "void prime(struct foo *x) {\n"                    // 18
+                   "  int ret = mutex_lock_killable(&x->a);\n"        // 19
+                   "  if (ret == -35)\n"
+                   "    mutex_lock(&x->a);\n"                         // 21
+                   "  mutex_lock(&x->b);\n"                           // 22
+                   "}\n"
+                   "void other(struct foo *x) {\n"                    // 24
+                   "  int ret = mutex_lock_killable(&x->b);\n"        // 25
+                   "  if (-35 != ret)\n"
+                   "    mutex_lock(&x->b);\n"                         // 27
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.a", "foo.a"), nullptr);
+  const Edge *AB = find(R.G, "foo.a", "foo.b");
+  ASSERT_NE(AB, nullptr);
+  EXPECT_EQ(AB->Function, "prime");
+  EXPECT_EQ(AB->HeldLine, 19u) << "the first lock, where it succeeded";
+  EXPECT_EQ(chain(*AB), "prime:22");
+  const Edge *BB = find(R.G, "foo.b", "foo.b");
+  ASSERT_NE(BB, nullptr);
+  EXPECT_EQ(BB->Function, "other");
+  EXPECT_EQ(chain(*BB), "other:27");
+  ASSERT_EQ(R.Fs.size(), 1u);
+  EXPECT_EQ(R.Fs[0].Kind, FindingKind::SelfDeadlock);
+  EXPECT_EQ(R.Fs[0].Locks, std::vector<std::string>{"foo.b"});
+}
+
 TEST(Link, UserCopyIsMmapLockUnlessPagefaultsDisabled) {
   Result R = link({"void w(struct foo *x, void *u) {\n" // 17
                    "  mutex_lock(&x->a);\n"             // 18
