@@ -136,6 +136,9 @@ private:
   testedVar(const Expr *E, bool &NonzeroOnly) const;
   bool trackable(const VarDecl *VD) const;
   unsigned varId(const VarDecl *VD, FunctionFacts &F);
+  /// What a variable's only definition says about parameters, where the
+  /// variable is non-zero or zero.
+  void implied(const VarDecl *VD, Block &Out) const;
   void caseFacts(const CFGBlock &B, const SwitchStmt &SW, Block &Out,
                  FunctionFacts &F);
   /// The variable a statement assigns, if tracked, and the value it
@@ -503,6 +506,41 @@ unsigned Lowerer::varId(const VarDecl *VD, FunctionFacts &F) {
   return It->second;
 }
 
+void Lowerer::implied(const VarDecl *VD, Block &Out) const {
+  auto It = SingleDef.find(VD);
+  if (It == SingleDef.end() || !It->second)
+    return;
+  const Expr *Def = It->second->IgnoreParenImpCasts();
+  // `a && b && c` is non-zero only where each operand is; `a || b` zero
+  // only where each is zero; anything else is the value itself.
+  const auto *Top = dyn_cast<BinaryOperator>(Def);
+  BinaryOperatorKind Op =
+      Top && (Top->getOpcode() == BO_LAnd || Top->getOpcode() == BO_LOr)
+          ? Top->getOpcode()
+          : BO_Comma;
+  SmallVector<const Expr *, 4> Operands, Work{Def};
+  while (!Work.empty()) {
+    const Expr *E = Work.pop_back_val()->IgnoreParenImpCasts();
+    const auto *BO = dyn_cast<BinaryOperator>(E);
+    if (Op != BO_Comma && BO && BO->getOpcode() == Op) {
+      Work.push_back(BO->getRHS());
+      Work.push_back(BO->getLHS());
+    } else {
+      Operands.push_back(E);
+    }
+  }
+  for (const Expr *E : Operands) {
+    bool Partial = false;
+    auto P = testedParam(E, Partial);
+    if (!P || Partial)
+      continue;
+    if (Op != BO_LOr)
+      Out.Implies.push_back({P->first, P->second, /*WhenNonzero=*/true});
+    if (Op != BO_LAnd)
+      Out.Implies.push_back({P->first, !P->second, /*WhenNonzero=*/false});
+  }
+}
+
 int Lowerer::valueOf(const Expr *E) const {
   if (!E)
     return -1;
@@ -717,6 +755,7 @@ std::optional<FunctionFacts> Lowerer::run() {
       Out.CondVar = varId(V->first, F);
       Out.TrueIsNonzero = V->second;
       Out.NonzeroOnly = Partial;
+      implied(V->first, Out);
     }
   }
   // Assignments to the variables branches test (third pass: a test may

@@ -144,6 +144,12 @@ json::Value FunctionFacts::bodyToJSON() const {
       O["v"] = json::Array{B.CondVar, B.TrueIsNonzero};
     if (B.NonzeroOnly)
       O["n"] = true;
+    if (!B.Implies.empty()) {
+      json::Array Is;
+      for (const Block::Implied &I : B.Implies)
+        Is.push_back(json::Array{I.Param, I.Value, I.WhenNonzero});
+      O["i"] = std::move(Is);
+    }
     if (!B.CaseFacts.empty())
       O["w"] = json::Array(B.CaseFacts);
     if (!B.Assigns.empty()) {
@@ -230,6 +236,15 @@ Error FunctionFacts::bodyFromJSON(const json::Value &V) {
         return Bad("variable out of range");
     }
     B.NonzeroOnly = BO->getBoolean("n").value_or(false);
+    if (const json::Array *Is = BO->getArray("i"))
+      for (const json::Value &IV : *Is) {
+        const json::Array *I = IV.getAsArray();
+        if (!I || I->size() != 3)
+          return Bad("bad implied fact");
+        B.Implies.push_back({unsigned((*I)[0].getAsInteger().value_or(0)),
+                             (*I)[1].getAsBoolean().value_or(false),
+                             (*I)[2].getAsBoolean().value_or(true)});
+      }
     if (const json::Array *W = BO->getArray("w")) {
       for (const json::Value &F : *W)
         B.CaseFacts.push_back(F.getAsInteger().value_or(-1));

@@ -95,6 +95,17 @@ struct Block {
   /// (`ret == -EDEADLK`): only the successor where the value is non-zero
   /// knows anything.
   bool NonzeroOnly = false;
+  /// What a branch on CondVar says about parameters the function never
+  /// assigns, from the variable's only definition
+  /// (`not_lockless = !rtnl_held && ...`: where it is non-zero, rtnl_held
+  /// is zero): when the variable is non-zero (WhenNonzero) or zero,
+  /// parameter Param is non-zero (Value) or zero.
+  struct Implied {
+    unsigned Param = 0;
+    bool Value = false;
+    bool WhenNonzero = true;
+  };
+  std::vector<Implied> Implies;
   /// A switch on CondParam or CondVar: per successor, whether its case
   /// label says the value is zero (0), non-zero (1), or nothing (-1:
   /// default, a range across zero, the block after the switch).

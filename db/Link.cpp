@@ -1399,12 +1399,20 @@ void Linker::analyze(int Fn, bool &Changed) {
       else if (CondKey >= 0 && Bl.Succs.size() == 2 && Knows)
         Value = TakenWhenNonzero;
       if (Value >= 0) {
-        std::pair<unsigned, bool> Fact{unsigned(CondKey), Value != 0};
+        SmallVector<std::pair<unsigned, bool>, 2> New{
+            {unsigned(CondKey), Value != 0}};
+        if (Bl.CondVar >= 0)
+          for (const Block::Implied &I : Bl.Implies)
+            if (I.WhenNonzero == (Value != 0))
+              New.push_back({I.Param, I.Value});
         // The other value is already known on this path: not taken.
-        if (is_contained(S.Facts, std::make_pair(Fact.first, !Fact.second)))
+        if (any_of(New, [&](const std::pair<unsigned, bool> &F) {
+              return is_contained(S.Facts, std::make_pair(F.first, !F.second));
+            }))
           continue;
-        if (!is_contained(Out.Facts, Fact))
-          Out.Facts.push_back(Fact);
+        for (const auto &Fact : New)
+          if (!is_contained(Out.Facts, Fact))
+            Out.Facts.push_back(Fact);
       }
       // Where the result is not known (`ret != -EDEADLK`), the lock may
       // have been taken.

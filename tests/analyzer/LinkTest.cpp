@@ -877,6 +877,40 @@ TEST(Link, ConstantArgumentDecidesALockGuardedByAParameter) {
   EXPECT_TRUE(R.Fs.empty());
 }
 
+TEST(Link, ConstantArgumentDecidesAVariableDefinedFromTheParameter) {
+  // net/sched/cls_api.c: tcf_proto_destroy() takes RTNL under
+  // `bool not_lockless = !rtnl_held && ...; if (not_lockless)`; callers
+  // holding RTNL pass rtnl_held = true.
+  Result R = link({"int status(void);\n"                                // 17
+                   "static void destroy(struct foo *x, int rtnl_held) {\n" // 18
+                   "  int not_lockless = !rtnl_held && !status();\n"
+                   "  if (not_lockless)\n"
+                   "    mutex_lock(&x->a);\n"                             // 21
+                   "  mutex_lock(&x->b);\n"                               // 22
+                   "  mutex_unlock(&x->b);\n"
+                   "  if (not_lockless)\n"
+                   "    mutex_unlock(&x->a);\n"
+                   "}\n"
+                   "void put(struct foo *x) {\n"                          // 27
+                   "  mutex_lock(&x->a);\n"                               // 28
+                   "  destroy(x, 1);\n"                                   // 29
+                   "  mutex_unlock(&x->a);\n"
+                   "}\n"
+                   "void put_unlocked(struct foo *x) {\n"                 // 32
+                   "  spin_lock(&x->s);\n"                                // 33
+                   "  destroy(x, 0);\n"                                   // 34
+                   "  spin_unlock(&x->s);\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.a", "foo.a"), nullptr);
+  const Edge *SA = find(R.G, "foo.s", "foo.a");
+  ASSERT_NE(SA, nullptr);
+  EXPECT_EQ(SA->Function, "put_unlocked");
+  EXPECT_EQ(chain(*SA), "put_unlocked:34 > destroy:21");
+  const Edge *AB = find(R.G, "foo.a", "foo.b");
+  ASSERT_NE(AB, nullptr);
+  EXPECT_TRUE(R.Fs.empty());
+}
+
 TEST(Link, InternalFilesAreNotAnalysed) {
   // __mutex_lock_common() in kernel/locking/mutex.c takes its own
   // wait_lock and annotates dep_map; with `internal: [kernel/locking/]`

@@ -84,12 +84,14 @@ TEST(Store, BodyJsonKeepsBranchesOnParametersAndCalls) {
   EXPECT_EQ(G.Blocks[0].CondEvent, 0);
 }
 
-TEST(Store, BodyJsonKeepsVariablesSwitchesAndAssignments) {
+TEST(Store, BodyJsonKeepsVariablesSwitchesAssignmentsAndImpliedFacts) {
   FunctionFacts F = inlineFn(10);
   F.Vars = {"autostopped", "ret"};
   F.Blocks[0].CondVar = 1;
   F.Blocks[0].TrueIsNonzero = false;
   F.Blocks[0].Assigns = {{0, 1, 0}, {1, -1, 1}};
+  F.Blocks[0].NonzeroOnly = true;
+  F.Blocks[0].Implies = {{0, false, true}};
   F.Blocks[1].CondParam = 0;
   F.Blocks[1].Succs = {0, 1, -1};
   F.Blocks[1].CaseFacts = {1, 0, -1};
@@ -103,6 +105,12 @@ TEST(Store, BodyJsonKeepsVariablesSwitchesAndAssignments) {
   EXPECT_EQ(G.Blocks[0].Assigns[0].Value, 1);
   EXPECT_EQ(G.Blocks[0].Assigns[1].Value, -1);
   EXPECT_EQ(G.Blocks[0].Assigns[1].Before, 1u);
+  EXPECT_TRUE(G.Blocks[0].NonzeroOnly);
+  ASSERT_EQ(G.Blocks[0].Implies.size(), 1u);
+  EXPECT_EQ(G.Blocks[0].Implies[0].Param, 0u);
+  EXPECT_FALSE(G.Blocks[0].Implies[0].Value);
+  EXPECT_TRUE(G.Blocks[0].Implies[0].WhenNonzero);
+  EXPECT_FALSE(G.Blocks[1].NonzeroOnly);
   EXPECT_EQ(G.Blocks[1].CondVar, -1);
   EXPECT_EQ(G.Blocks[1].CaseFacts, (std::vector<int>{1, 0, -1}));
   // A stored body naming a variable it does not list is malformed.
