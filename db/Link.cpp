@@ -1038,12 +1038,18 @@ void Linker::release(int Fn, State &S, const LockRef &R, bool Direct,
   // siglock must not be crowded out by what schedule() may release.
   unsigned Id = refId(R);
   if (!Found || !Must) {
-    erase_if(S.CondDropped, [&](const State::CondDrop &C) { return C.R == Id; });
-    if (Direct)
-      // Also when a callee "released" it earlier: this unlock is certain.
+    if (Direct) {
+      // Also when a callee "released" it earlier: this unlock is certain,
+      // and so on every path, not only under a value.
+      erase_if(S.CondDropped,
+               [&](const State::CondDrop &C) { return C.R == Id; });
       S.dropOwn(Id);
-    else
+    } else {
+      // A callee's release does not replace a drop under a value, which
+      // goes before what callees release: msleep() in the large SCC may
+      // release hundreds of classes, and only MaxDropped are kept.
       S.dropCallees(Id);
+    }
   }
   // Released while possibly not taken here: the caller's lock. Whether the
   // caller sees a release or a no-op (released and taken again) is decided

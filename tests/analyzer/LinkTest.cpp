@@ -604,6 +604,41 @@ TEST(Link, CorrelatedBranchesOnALocalMakeNoSelfDeadlock) {
   EXPECT_EQ(R.Fs[0].Locks, std::vector<std::string>{"hc.lock"});
 }
 
+TEST(Link, DropUnderAVariableIsNotCrowdedOutByCalleeReleases) {
+  // ohci_rh_resume() calls msleep() between `if (!autostopped)` and the
+  // relock. In the large SCC msleep() may release hundreds of classes,
+  // the caller's among them: that must not replace the drop under the
+  // variable's value, nor push it past the MaxDropped kept.
+  Result R = link({"struct hc { spinlock_t lock; int autostop; };\n"    // 17
+                   "int status(void);\n"
+                   "static void sleepy(struct hc *h, struct foo *x) {\n" // 19
+                   "  if (status()) {\n"
+                   "    spin_unlock(&x->s);\n"
+                   "    mutex_unlock(&x->a);\n"
+                   "    mutex_unlock(&x->b);\n"
+                   "    up_read(&x->sem);\n"
+                   "    spin_unlock(&h->lock);\n"
+                   "  }\n"
+                   "}\n"
+                   "static void resume(struct hc *h, struct foo *x) {\n" // 28
+                   "  int stopped = h->autostop;\n"
+                   "  if (!stopped)\n"
+                   "    spin_unlock(&h->lock);\n"                       // 31
+                   "  if (!stopped) {\n"
+                   "    sleepy(h, x);\n"                                 // 33
+                   "    spin_lock(&h->lock);\n"                         // 34
+                   "  }\n"
+                   "}\n"
+                   "void irq(struct hc *h, struct foo *x) {\n"          // 37
+                   "  spin_lock(&h->lock);\n"                           // 38
+                   "  resume(h, x);\n"                                  // 39
+                   "  spin_unlock(&h->lock);\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "hc.lock", "hc.lock"), nullptr)
+      << "line 34 follows the unlock at line 31 under the same value";
+  EXPECT_TRUE(R.Fs.empty());
+}
+
 TEST(Link, ConstantArgumentDecidesTheArmsOfASwitch) {
   // net/ipv6/addrconf.c: manage_tempaddrs() holds idev->lock and calls
   // ipv6_ifa_notify(0, ift); only `case RTM_DELADDR:` of
