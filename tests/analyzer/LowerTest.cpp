@@ -132,6 +132,64 @@ TEST(Lower, BranchOnAnUnassignedParameterIsRecorded) {
   EXPECT_EQ(Assigns, 1);
 }
 
+TEST(Lower, BranchesOnVariablesSwitchesAndErrorCodes) {
+  TUFacts T = extract("void fill(int *p);\n"
+                      "int get(void);\n"
+                      "void f(struct kioctx *c, int event) {\n"
+                      "  int stopped = get(), seen = 0, ret;\n"
+                      "  fill(&seen);\n"
+                      "  if (seen)\n"
+                      "    spin_lock(&c->completion_lock);\n"
+                      "  if (!stopped)\n"
+                      "    spin_lock(&c->completion_lock);\n"
+                      "  ret = mutex_trylock(&c->ring_lock);\n"
+                      "  if (ret == -35)\n"
+                      "    stopped = 0;\n"
+                      "  switch (event) {\n"
+                      "  case 0: get(); break;\n"
+                      "  case 21: get(); break;\n"
+                      "  default: break;\n"
+                      "  }\n"
+                      "}\n");
+  const FunctionFacts *F = find(T, "f");
+  ASSERT_NE(F, nullptr);
+  std::vector<std::string> Vars = F->Vars;
+  llvm::sort(Vars);
+  EXPECT_EQ(Vars, (std::vector<std::string>{"ret", "stopped"}))
+      << "seen escapes through &seen: not tracked";
+  int Stopped = llvm::find(F->Vars, "stopped") - F->Vars.begin();
+  int Ret = llvm::find(F->Vars, "ret") - F->Vars.begin();
+  int OnStopped = 0, OnRet = 0, Switches = 0;
+  for (const Block &B : F->Blocks) {
+    if (B.CondVar == Stopped) {
+      ++OnStopped;
+      EXPECT_FALSE(B.TrueIsNonzero);
+      EXPECT_FALSE(B.NonzeroOnly);
+    }
+    if (B.CondVar == Ret) {
+      ++OnRet;
+      EXPECT_TRUE(B.TrueIsNonzero);
+      EXPECT_TRUE(B.NonzeroOnly) << "ret == -35 says ret is non-zero only";
+      EXPECT_GE(B.CondEvent, 0) << "and it tests the trylock's result";
+    }
+    if (!B.CaseFacts.empty()) {
+      ++Switches;
+      EXPECT_EQ(B.CondParam, 1);
+      std::vector<int> Facts = B.CaseFacts;
+      llvm::sort(Facts);
+      EXPECT_EQ(Facts, (std::vector<int>{-1, 0, 1}));
+    }
+  }
+  EXPECT_EQ(OnStopped, 1);
+  EXPECT_EQ(OnRet, 1);
+  EXPECT_EQ(Switches, 1);
+  unsigned StoppedZero = 0;
+  for (const Block &B : F->Blocks)
+    for (const Block::Assign &A : B.Assigns)
+      StoppedZero += int(A.Var) == Stopped && A.Value == 0;
+  EXPECT_EQ(StoppedZero, 1u) << "stopped = 0 after the comparison";
+}
+
 TEST(Lower, AnonymousStructFieldNamesEnclosingRecord) {
   TUFacts T = extract("void f(struct kioctx *ctx) { spin_lock(&ctx->anon.inner); }\n");
   auto Locks = events(*find(T, "f"), "spin_lock");
