@@ -125,7 +125,9 @@ private:
   /// The call whose result E tests, and whether E is true when that result
   /// is non-zero.
   std::optional<std::pair<const CallExpr *, bool>>
-  testedCall(const Expr *E, bool &NonzeroOnly) const;
+  testedCall(const Expr *E, bool &NonzeroOnly,
+             const CFGBlock *B = nullptr) const;
+  const Expr *lastAssigned(const VarDecl *VD, const CFGBlock &B) const;
   /// `if (!lock_taken)`, `if (block_group)`: the parameter a branch tests,
   /// and whether the condition is true when it is non-zero.
   std::optional<std::pair<unsigned, bool>> testedParam(const Expr *E,
@@ -633,22 +635,53 @@ void Lowerer::caseFacts(const CFGBlock &B, const SwitchStmt &SW, Block &Out,
 }
 
 std::optional<std::pair<const CallExpr *, bool>>
-Lowerer::testedCall(const Expr *E, bool &NonzeroOnly) const {
+Lowerer::testedCall(const Expr *E, bool &NonzeroOnly,
+                    const CFGBlock *B) const {
   bool Polarity = true;
   NonzeroOnly = false;
   for (unsigned Guard = 0; E && Guard < 16; ++Guard) {
     E = testedValue(E, Polarity, /*CallResult=*/true, NonzeroOnly);
     if (const auto *CE = dyn_cast_or_null<CallExpr>(E))
       return std::make_pair(CE, Polarity);
-    // `ret = f(); ... if (ret)`: a local defined once.
+    // `ret = f(); ... if (ret)`: a local defined once, or assigned last
+    // in the block that tests it.
     const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E);
     const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
     auto It = VD ? SingleDef.find(VD) : SingleDef.end();
-    if (It == SingleDef.end() || !It->second)
-      return std::nullopt;
-    E = It->second;
+    if (It != SingleDef.end() && It->second)
+      E = It->second;
+    else
+      E = VD && B && !Escaped.count(VD) ? lastAssigned(VD, *B) : nullptr;
+    B = nullptr; // the block is that of the test, not of a definition
   }
   return std::nullopt;
+}
+
+/// What the last write to VD in block B assigned, if it is a plain
+/// assignment or an initialisation (`ret = dma_resv_lock(...)` in the
+/// block of `if (ret == -EDEADLK)`, where ret is assigned many times).
+const Expr *Lowerer::lastAssigned(const VarDecl *VD, const CFGBlock &B) const {
+  auto Names = [&](const Expr *E) {
+    const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+    return DRE && DRE->getDecl() == VD;
+  };
+  for (auto It = B.rbegin(); It != B.rend(); ++It) {
+    auto S = It->getAs<CFGStmt>();
+    if (!S)
+      continue;
+    const Stmt *St = S->getStmt();
+    if (const auto *BO = dyn_cast<BinaryOperator>(St)) {
+      if (BO->isAssignmentOp() && Names(BO->getLHS()))
+        return BO->getOpcode() == BO_Assign ? BO->getRHS() : nullptr;
+    } else if (const auto *UO = dyn_cast<UnaryOperator>(St)) {
+      if (UO->isIncrementDecrementOp() && Names(UO->getSubExpr()))
+        return nullptr;
+    } else if (const auto *DS = dyn_cast<DeclStmt>(St)) {
+      if (DS->isSingleDecl() && DS->getSingleDecl() == VD)
+        return VD->getInit();
+    }
+  }
+  return nullptr;
 }
 
 std::optional<FunctionFacts> Lowerer::run() {
@@ -736,7 +769,7 @@ std::optional<FunctionFacts> Lowerer::run() {
     // `ret = f(); if (ret)` tests both the call's result and a variable,
     // with one polarity (not so `ret = !f()`: then the call only).
     bool CallPartial = false, Partial = false;
-    if (auto T = testedCall(Cond, CallPartial)) {
+    if (auto T = testedCall(Cond, CallPartial, B)) {
       auto It = EventOf.find(T->first);
       if (It != EventOf.end()) {
         Out.CondBlock = It->second.first;

@@ -215,7 +215,8 @@ TEST(Link, LockThatReturnedAnErrorCodeIsNotHeld) {
   // drivers/dma-buf/dma-resv.c: `ret = dma_resv_lock(obj, &ctx); if (ret
   // == -EDEADLK) dma_resv_lock_slow(obj, &ctx);` ww_mutex_lock() returns
   // 0 when it took the lock: equal to -EDEADLK, it did not, and the slow
-  // path is no self-deadlock. Unequal says nothing: the lock may be held.
+  // path is no self-deadlock (also drm_mode_config.c, where ret is
+  // assigned many times). Unequal says nothing: the lock may be held.
   Result R = link({"int mutex_lock_killable(struct mutex *m);\n"     // 17
                    "void prime(struct foo *x) {\n"                    // 18
                    "  int ret = mutex_lock_killable(&x->a);\n"        // 19
@@ -227,8 +228,19 @@ TEST(Link, LockThatReturnedAnErrorCodeIsNotHeld) {
                    "  int ret = mutex_lock_killable(&x->b);\n"        // 25
                    "  if (-35 != ret)\n"
                    "    mutex_lock(&x->b);\n"                         // 27
+                   "}\n"
+                   "struct mutex gm;\n"
+                   "void init(struct foo *x) {\n"                     // 30
+                   "  int ret = mutex_lock_killable(&x->b);\n"
+                   "  if (ret == -35)\n"
+                   "    ret = 0;\n"
+                   "  ret = mutex_lock_killable(&gm);\n"
+                   "  if (ret == -35)\n"
+                   "    mutex_lock(&gm);\n"                           // 36
                    "}\n"});
   EXPECT_EQ(find(R.G, "foo.a", "foo.a"), nullptr);
+  EXPECT_EQ(find(R.G, "gm", "gm"), nullptr)
+      << "ret is assigned many times, last by the lock the test follows";
   const Edge *AB = find(R.G, "foo.a", "foo.b");
   ASSERT_NE(AB, nullptr);
   EXPECT_EQ(AB->Function, "prime");
