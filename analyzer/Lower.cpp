@@ -412,7 +412,8 @@ static bool isNonzeroConstant(const Expr *E, ASTContext &Ctx) {
 /// call results also `< 0` (0-or-negative-errno APIs) and `x = call()`.
 /// Once, also `== C` and `!= C` for a non-zero constant C
 /// (`ret == -EDEADLK`): equal means non-zero, unequal says nothing, so
-/// NonzeroOnly is set. Returns the tested expression, or null for anything
+/// NonzeroOnly is set; the same for `< 0`, `> 0`, `<= 0` and `>= 0` of
+/// what is not a call result (`if (ins_len < 0)`). Returns the tested expression, or null for anything
 /// else.
 const Expr *Lowerer::testedValue(const Expr *E, bool &Polarity,
                                  bool CallResult, bool &NonzeroOnly) const {
@@ -449,11 +450,18 @@ const Expr *Lowerer::testedValue(const Expr *E, bool &Polarity,
       }
       if (!isZero(R, Ctx))
         return nullptr;
-      if (BO->getOpcode() == BO_EQ)
+      if (BO->getOpcode() == BO_EQ) {
         Polarity = !Polarity;
-      else if (BO->getOpcode() != BO_NE &&
-               !(CallResult && BO->getOpcode() == BO_LT))
+      } else if (BO->isRelationalOp() && !CallResult && !NonzeroOnly) {
+        // `ins_len < 0`, `0 < x`: true means non-zero; `x <= 0`, `x >= 0`:
+        // false means non-zero. The other side says nothing.
+        NonzeroOnly = true;
+        if (BO->getOpcode() == BO_LE || BO->getOpcode() == BO_GE)
+          Polarity = !Polarity;
+      } else if (BO->getOpcode() != BO_NE &&
+                 !(CallResult && BO->getOpcode() == BO_LT)) {
         return nullptr;
+      }
       E = L;
       continue;
     }

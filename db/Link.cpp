@@ -242,6 +242,16 @@ struct Summary {
   /// on every path (then as certain for the caller as an unlock API).
   std::vector<std::pair<LockRef, bool>> Released;
   std::vector<TryRet> TryRets;
+  /// Callers' locks released on every path where a parameter has a value
+  /// (stop_sync_thread(mddev, locked): `if (!locked) mddev_unlock(mddev)`
+  /// on one path, unlock and `if (locked)` relock on the other): certain
+  /// for a caller passing that value.
+  struct CondRelease {
+    LockRef R;
+    unsigned Param;
+    bool Value;
+  };
+  std::vector<CondRelease> CondReleased;
   std::vector<PEdge> PEdges;
   StringSet<> Keys; // dedupe of ExitHeld/TryRets/PEdges
 };
@@ -1210,6 +1220,25 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
       // as direct as an unlock API.
       release(Fn, S, instantiate(R, E.Args),
               /*Direct=*/Own || R.K == LockRef::Param, Record, Changed);
+    // After those, so that a certain release goes first among the drops.
+    for (const Summary::CondRelease &C : Functions[G].Sum.CondReleased) {
+      LockRef R = instantiate(C.R, E.Args);
+      if (!R.valid() || C.Param >= E.Args.size())
+        continue;
+      const ArgValue &A = E.Args[C.Param];
+      if (A.K == ArgValue::Kind::Int && (A.Int != 0) == C.Value) {
+        release(Fn, S, R, /*Direct=*/true, Record, Changed);
+      } else if (A.isPath() && A.R == ArgValue::Root::Param &&
+                 A.Steps.empty() &&
+                 none_of(S.Held, [&](const HeldEntry &H) {
+                   return H.L.Lock == R;
+                 })) {
+        // Passed on: dropped where this function's parameter has the value.
+        State::CondDrop D{refId(R), A.Param, C.Value};
+        if (!is_contained(S.CondDropped, D))
+          S.CondDropped.push_back(D);
+      }
+    }
   }
   for (int G : Targets) {
     const Summary &SG = Functions[G].Sum;
@@ -1484,6 +1513,20 @@ void Linker::analyze(int Fn, bool &Changed) {
       It->second = Own;
       Changed = true;
     }
+  }
+  for (const State::CondDrop &C : Exit.CondDropped) {
+    const LockRef &R = Refs[C.R];
+    // Held again at the exit on some paths only: those of the other value
+    // (the relock under `if (locked)`).
+    if (C.Param >= VarBase ||
+        any_of(Exit.Held,
+               [&](const HeldEntry &H) { return H.Must && H.L.Lock == R; }) ||
+        any_of(F.Sum.CondReleased, [&](const Summary::CondRelease &O) {
+          return O.R == R && O.Param == C.Param && O.Value == C.Value;
+        }))
+      continue;
+    F.Sum.CondReleased.push_back({R, C.Param, C.Value});
+    Changed = true;
   }
   for (const HeldEntry &H : Exit.Held) {
     if (!H.L.Lock.valid() || !H.Must || is_contained(ReleaseCandidates, H.L.Lock))

@@ -651,6 +651,60 @@ TEST(Link, DropUnderAVariableIsNotCrowdedOutByCalleeReleases) {
   EXPECT_TRUE(R.Fs.empty());
 }
 
+TEST(Link, ReleaseUnderAParameterValueIsCertainForACallerPassingIt) {
+  // drivers/md/md.c: stop_sync_thread(mddev, locked) unlocks the caller's
+  // reconfig_mutex on every path when locked is false (`if (!locked)
+  // mddev_unlock()` on one, unlock and `if (locked)` relock on the
+  // other). md_set_readonly() passes false and relocks: no self-deadlock
+  // for its caller, even after callees that may release other classes.
+  // Passing true, the relock follows no release.
+  Result R = link({"struct hc { spinlock_t lock; };\n"                  // 17
+                   "int status(void);\n"
+                   "static void junk(struct foo *x, struct hc *h) {\n"  // 19
+                   "  if (status()) {\n"
+                   "    spin_unlock(&x->s);\n"
+                   "    mutex_unlock(&x->b);\n"
+                   "    up_read(&x->sem);\n"
+                   "    spin_unlock(&h->lock);\n"
+                   "  }\n"
+                   "}\n"
+                   "static void stop(struct foo *x, int locked) {\n"    // 27
+                   "  if (!status()) {\n"
+                   "    if (!locked)\n"
+                   "      mutex_unlock(&x->a);\n"
+                   "    return;\n"
+                   "  }\n"
+                   "  mutex_unlock(&x->a);\n"
+                   "  if (locked)\n"
+                   "    mutex_lock(&x->a);\n"                           // 35
+                   "}\n"
+                   "static void readonly(struct foo *x, struct hc *h) {\n" // 37
+                   "  junk(x, h);\n"
+                   "  stop(x, 0);\n"
+                   "  mutex_lock(&x->a);\n"                             // 40
+                   "}\n"
+                   "static void keep(struct foo *x, struct hc *h) {\n"   // 42
+                   "  junk(x, h);\n"
+                   "  stop(x, 1);\n"
+                   "  mutex_lock(&x->a);\n"                             // 45
+                   "}\n"
+                   "void ioctl(struct foo *x, struct hc *h) {\n"         // 47
+                   "  mutex_lock(&x->a);\n"                             // 48
+                   "  readonly(x, h);\n"                                // 49
+                   "}\n"
+                   "void ioctl2(struct foo *x, struct hc *h) {\n"        // 51
+                   "  mutex_lock(&x->a);\n"                             // 52
+                   "  keep(x, h);\n"                                    // 53
+                   "}\n"});
+  const Edge *AA = find(R.G, "foo.a", "foo.a");
+  ASSERT_NE(AA, nullptr);
+  EXPECT_EQ(AA->Function, "ioctl2");
+  EXPECT_EQ(AA->HeldLine, 52u);
+  EXPECT_EQ(chain(*AA), "ioctl2:53 > keep:45");
+  ASSERT_EQ(R.Fs.size(), 1u);
+  EXPECT_EQ(R.Fs[0].Kind, FindingKind::SelfDeadlock);
+}
+
 TEST(Link, ConstantArgumentDecidesTheArmsOfASwitch) {
   // net/ipv6/addrconf.c: manage_tempaddrs() holds idev->lock and calls
   // ipv6_ifa_notify(0, ift); only `case RTM_DELADDR:` of
@@ -956,6 +1010,41 @@ TEST(Link, ConstantArgumentDecidesAVariableDefinedFromTheParameter) {
   const Edge *AB = find(R.G, "foo.a", "foo.b");
   ASSERT_NE(AB, nullptr);
   EXPECT_TRUE(R.Fs.empty());
+}
+
+TEST(Link, ConstantArgumentDecidesASignTestOfAParameter) {
+  // fs/btrfs/ctree.c: setup_nodes_for_search() calls balance_level(),
+  // which locks tree nodes, only `if (ins_len < 0)`;
+  // btrfs_lookup_extent_info() searches with ins_len = 0. `ins_len < 0`
+  // false says nothing: `>= 0` may be non-zero.
+  Result R = link({"static void setup(struct foo *x, int ins_len) {\n" // 17
+                   "  if (ins_len < 0)\n"
+                   "    mutex_lock(&x->a);\n"                          // 19
+                   "  else\n"
+                   "    mutex_lock(&x->b);\n"                          // 21
+                   "}\n"
+                   "void lookup(struct foo *x) {\n"                    // 23
+                   "  mutex_lock(&x->a);\n"                            // 24
+                   "  setup(x, 0);\n"                                  // 25
+                   "}\n"
+                   "void del(struct foo *x) {\n"                       // 27
+                   "  spin_lock(&x->s);\n"                             // 28
+                   "  setup(x, -1);\n"                                 // 29
+                   "}\n"
+                   "void ins(struct foo *x) {\n"                       // 31
+                   "  mutex_lock(&x->b);\n"                            // 32
+                   "  setup(x, 1);\n"                                  // 33
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.a", "foo.a"), nullptr);
+  const Edge *AB = find(R.G, "foo.a", "foo.b");
+  ASSERT_NE(AB, nullptr);
+  EXPECT_EQ(chain(*AB), "lookup:25 > setup:21");
+  const Edge *SA = find(R.G, "foo.s", "foo.a");
+  ASSERT_NE(SA, nullptr);
+  EXPECT_EQ(chain(*SA), "del:29 > setup:19");
+  const Edge *BB = find(R.G, "foo.b", "foo.b");
+  ASSERT_NE(BB, nullptr) << "1 >= 0 too: the else branch is possible";
+  EXPECT_EQ(chain(*BB), "ins:33 > setup:21");
 }
 
 TEST(Link, InternalFilesAreNotAnalysed) {
