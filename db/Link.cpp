@@ -1229,8 +1229,7 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
       if (A.K == ArgValue::Kind::Int && (A.Int != 0) == C.Value) {
         release(Fn, S, R, /*Direct=*/true, Record, Changed);
       } else if (A.isPath() && A.R == ArgValue::Root::Param &&
-                 A.Steps.empty() &&
-                 none_of(S.Held, [&](const HeldEntry &H) {
+                 A.Steps.empty() && none_of(S.Held, [&](const HeldEntry &H) {
                    return H.L.Lock == R;
                  })) {
         // Passed on: dropped where this function's parameter has the value.
