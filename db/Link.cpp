@@ -1707,6 +1707,9 @@ void Linker::dump(int Fn) const {
   for (auto [R, Own] : F.Sum.Released)
     errs() << "  releases " << key(R) << (Own ? " (itself, on every path)" : "")
            << "\n";
+  for (const Summary::CondRelease &C : F.Sum.CondReleased)
+    errs() << "  releases " << key(C.R) << " where $" << C.Param
+           << (C.Value ? " is non-zero" : " is zero") << "\n";
   for (const TryRet &T : F.Sum.TryRets)
     errs() << "  try-returns " << key(T.L)
            << (T.SuccessNonzero ? " when nonzero" : " when zero") << "\n";
