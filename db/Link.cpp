@@ -1266,16 +1266,21 @@ bool Linker::join(State &Into, const State &From) {
     return true;
   }
   bool Changed = false;
-  // A lock dropped on one side only, where that side knows a parameter
-  // value the other side knows the opposite of, stays dropped under that
-  // value; a conditional drop stays where the other side agrees with it.
+  // A lock this function dropped on one side only, where that side knows
+  // a parameter's or variable's value the other side knows the opposite
+  // of, stays dropped under that value; a conditional drop stays where the
+  // other side agrees with it.
   SmallVector<State::CondDrop, 1> Cond;
   auto AddCond = [&](const State::CondDrop &C) {
     if (!is_contained(Cond, C))
       Cond.push_back(C);
   };
   auto OneSide = [&](const State &A, const State &B) {
-    for (unsigned X : A.Dropped) {
+    // Only this function's own unlocks: what callees may release (hundreds
+    // of classes in the large SCC) would crowd the real ones out of the
+    // dropped-lock lists once certain under a value, and out of the
+    // releases under a parameter value that callers apply.
+    for (unsigned X : ArrayRef(A.Dropped).take_front(A.OwnDropped)) {
       if (B.isDropped(X))
         continue;
       for (auto [P, V] : A.Facts)

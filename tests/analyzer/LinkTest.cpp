@@ -705,6 +705,41 @@ TEST(Link, ReleaseUnderAParameterValueIsCertainForACallerPassingIt) {
   EXPECT_EQ(R.Fs[0].Kind, FindingKind::SelfDeadlock);
 }
 
+TEST(Link, CalleeReleasesUnderAValueDoNotCrowdOutOwnUnlocks) {
+  // kernel/signal.c: ptrace_stop() unlocks the caller's siglock, calls
+  // into the large SCC with constant arguments, and locks it again. What
+  // callees may release on the paths of one argument value is no unlock
+  // of theirs: applied as certain, it pushed ptrace_stop()'s own unlock
+  // out of the dropped-lock list.
+  Result R = link({"struct hc { spinlock_t lock; };\n"                  // 17
+                   "int status(void);\n"
+                   "static void junk(struct foo *x, struct hc *h) {\n"  // 19
+                   "  if (status()) {\n"
+                   "    spin_unlock(&x->s);\n"
+                   "    mutex_unlock(&x->b);\n"
+                   "    up_read(&x->sem);\n"
+                   "    spin_unlock(&h->lock);\n"
+                   "  }\n"
+                   "}\n"
+                   "static void notify(struct foo *x, struct hc *h, int f) {\n" // 27
+                   "  if (f)\n"
+                   "    junk(x, h);\n"
+                   "}\n"
+                   "static void stop(struct foo *x, struct hc *h) {\n"   // 31
+                   "  mutex_unlock(&x->a);\n"
+                   "  notify(x, h, 1);\n"
+                   "  mutex_lock(&x->a);\n"                             // 34
+                   "}\n"
+                   "void notify_stop(struct foo *x, struct hc *h) {\n"   // 36
+                   "  mutex_lock(&x->a);\n"
+                   "  stop(x, h);\n"
+                   "  mutex_unlock(&x->a);\n"
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.a", "foo.a"), nullptr)
+      << "line 34 follows stop()'s own unlock at line 32";
+  EXPECT_TRUE(R.Fs.empty());
+}
+
 TEST(Link, ConstantArgumentDecidesTheArmsOfASwitch) {
   // net/ipv6/addrconf.c: manage_tempaddrs() holds idev->lock and calls
   // ipv6_ifa_notify(0, ift); only `case RTM_DELADDR:` of
