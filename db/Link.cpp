@@ -409,7 +409,14 @@ private:
   LockRef normalize(const ArgValue &A);
   SubRef subOf(const ArgValue &A) const;
   LockRef instantiate(const LockRef &R, ArrayRef<ArgValue> Args);
-  LockInfo instantiate(const LockInfo &L, ArrayRef<ArgValue> Args);
+  /// Known: per argument, what the caller knows of its value at the call
+  /// (0 zero, 1 non-zero, -1 nothing), which decides guards like a
+  /// constant does.
+  LockInfo instantiate(const LockInfo &L, ArrayRef<ArgValue> Args,
+                       ArrayRef<int8_t> Known = {});
+  /// What state S knows of each argument of E: a parameter or tracked
+  /// variable of this function with a fact.
+  SmallVector<int8_t, 8> knownArgs(const CallEvent &E, const State &S) const;
   void keyTo(raw_ostream &OS, const LockRef &R) const;
   void keyTo(raw_ostream &OS, const LockInfo &L) const;
   std::string key(const LockRef &R) const;
@@ -514,6 +521,9 @@ private:
   std::deque<DropList> DropLists{DropList()};
   StringMap<unsigned> DropIndex;
   const char *TraceNames = getenv("LOCKGRAPH_DEBUG_TRACE");
+  /// The tracked variables of the function being analysed, by name (-1: a
+  /// name two of them share).
+  StringMap<int> VarByName;
   /// The per-block states of the function being analysed, kept between
   /// functions: allocating them anew costs more than the analysis of most.
   std::vector<State> In;
@@ -757,7 +767,35 @@ LockRef Linker::instantiate(const LockRef &R, ArrayRef<ArgValue> Args) {
   return normalize(Args[R.Index]);
 }
 
-LockInfo Linker::instantiate(const LockInfo &L, ArrayRef<ArgValue> Args) {
+SmallVector<int8_t, 8> Linker::knownArgs(const CallEvent &E,
+                                         const State &S) const {
+  SmallVector<int8_t, 8> Known(E.Args.size(), -1);
+  if (S.Facts.empty())
+    return Known;
+  for (unsigned I = 0; I < E.Args.size(); ++I) {
+    const ArgValue &A = E.Args[I];
+    if (!A.isPath() || !A.Steps.empty())
+      continue;
+    unsigned Key;
+    if (A.R == ArgValue::Root::Param) {
+      Key = A.Param;
+    } else if (A.R == ArgValue::Root::Local) {
+      auto It = VarByName.find(StringRef(A.RootName).rsplit(':').second);
+      if (It == VarByName.end() || It->second < 0)
+        continue;
+      Key = VarBase + It->second;
+    } else {
+      continue;
+    }
+    for (auto [K, V] : S.Facts)
+      if (K == Key)
+        Known[I] = V;
+  }
+  return Known;
+}
+
+LockInfo Linker::instantiate(const LockInfo &L, ArrayRef<ArgValue> Args,
+                             ArrayRef<int8_t> Known) {
   LockInfo Out = L;
   if (L.CondParam >= 0) {
     Out.CondParam = -1;
@@ -776,7 +814,13 @@ LockInfo Linker::instantiate(const LockInfo &L, ArrayRef<ArgValue> Args) {
       const ArgValue &A = Args[L.GuardParam];
       if (A.K == ArgValue::Kind::Int && (A.Int != 0) != L.GuardNonzero)
         return LockInfo(); // netlink_dump(sk, true): no lock
-      if (A.isPath() && A.R == ArgValue::Root::Param && A.Steps.empty())
+      // blkg_create(.., new_blkg) after `if (!new_blkg) return`: the
+      // caller knows the value as well as if it were a constant.
+      int8_t V = L.GuardParam < (int)Known.size() ? Known[L.GuardParam] : -1;
+      if (V >= 0 && (V != 0) != L.GuardNonzero)
+        return LockInfo();
+      if (V < 0 && A.isPath() && A.R == ArgValue::Root::Param &&
+          A.Steps.empty())
         Out.GuardParam = A.Param;
     }
   }
@@ -1149,13 +1193,14 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
   // What the acquisitions below remember as dropped, unless their callee
   // dropped more: one lookup per call, not per acquisition.
   unsigned DroppedHere = Record ? droppedAt(S) : 0;
+  SmallVector<int8_t, 8> Known = knownArgs(E, S);
   for (int G : Targets) {
     const Summary &SG = Functions[G].Sum;
     SmallVector<LockRef, 2> Local;
     // The fixpoint pass needs only the call's effect on the held set.
     for (unsigned K = 0; Record && K < SG.Acqs.size(); ++K) {
       const AcqEntry &CA = SG.Acqs[K];
-      LockInfo L = instantiate(CA.L, E.Args);
+      LockInfo L = instantiate(CA.L, E.Args, Known);
       if (!L.Lock.valid() || ignored(L.Lock) || suppressed(S, L))
         continue;
       guardBy(S, L);
@@ -1197,9 +1242,9 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
     if (Record)
       for (const PEdge &P : SG.PEdges) {
         HeldEntry H = P.H;
-        H.L = instantiate(P.H.L, E.Args);
+        H.L = instantiate(P.H.L, E.Args, Known);
         AcqEntry A = P.A;
-        A.L = instantiate(P.A.L, E.Args);
+        A.L = instantiate(P.A.L, E.Args, Known);
         DropList Dropped;
         for (const LockRef &D : dropped(P.A.DroppedBefore))
           if (LockRef I = instantiate(D, E.Args); I.valid())
@@ -1242,14 +1287,14 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
   for (int G : Targets) {
     const Summary &SG = Functions[G].Sum;
     for (const HeldEntry &H : SG.ExitHeld) {
-      LockInfo L = instantiate(H.L, E.Args);
+      LockInfo L = instantiate(H.L, E.Args, Known);
       // Held on every path out of the callee: unconditionally the caller's.
       L.Conditional = false;
       if (L.Lock.valid())
         hold(Fn, S, L, E.Line, Id, true, H.L.Lock.K == LockRef::Param);
     }
     for (const TryRet &T : SG.TryRets) {
-      LockInfo L = instantiate(T.L, E.Args);
+      LockInfo L = instantiate(T.L, E.Args, Known);
       L.Conditional = true;
       if (L.Lock.valid())
         hold(Fn, S, L, E.Line, Id, T.SuccessNonzero,
@@ -1366,6 +1411,12 @@ bool Linker::join(State &Into, const State &From) {
 void Linker::analyze(int Fn, bool &Changed) {
   Function &F = Functions[Fn];
   const FunctionFacts &FF = F.S->Facts;
+  VarByName.clear();
+  for (unsigned V = 0; V < FF.Vars.size(); ++V) {
+    auto [It, New] = VarByName.try_emplace(FF.Vars[V], int(V));
+    if (!New)
+      It->second = -1;
+  }
   In.clear();
   In.resize(FF.Blocks.size());
   In[FF.Entry].Reached = true;

@@ -1082,6 +1082,40 @@ TEST(Link, ConstantArgumentDecidesASignTestOfAParameter) {
   EXPECT_EQ(chain(*BB), "ins:33 > setup:21");
 }
 
+TEST(Link, CallersKnownValueDecidesALockGuardedByAParameter) {
+  // block/blk-cgroup.c: blkg_create(.., new_blkg) allocates, taking
+  // pcpu_alloc_mutex, only `if (!new_blkg)`; blkg_conf_prep() returns
+  // first when its new_blkg is NULL, then calls it under queue_lock.
+  Result R = link({"int status(void);\n"                                 // 17
+                   "static void create(struct foo *x, int nb) {\n"       // 18
+                   "  if (!nb)\n"
+                   "    mutex_lock(&x->a);\n"                           // 20
+                   "}\n"
+                   "void prep(struct foo *x) {\n"                       // 22
+                   "  int nb = status();\n"
+                   "  if (!nb)\n"
+                   "    return;\n"
+                   "  spin_lock(&x->s);\n"
+                   "  create(x, nb);\n"
+                   "}\n"
+                   "void prep_param(struct foo *x, int nb) {\n"         // 29
+                   "  if (!nb)\n"
+                   "    return;\n"
+                   "  spin_lock(&x->s);\n"
+                   "  create(x, nb);\n"
+                   "}\n"
+                   "void prep_unchecked(struct foo *x) {\n"             // 35
+                   "  int nb = status();\n"
+                   "  spin_lock(&x->s);\n"                              // 37
+                   "  create(x, nb);\n"                                 // 38
+                   "}\n"});
+  const Edge *SA = find(R.G, "foo.s", "foo.a");
+  ASSERT_NE(SA, nullptr) << "nb may be 0 in prep_unchecked()";
+  EXPECT_EQ(SA->Function, "prep_unchecked");
+  EXPECT_EQ(SA->HeldLine, 37u);
+  EXPECT_EQ(chain(*SA), "prep_unchecked:38 > create:20");
+}
+
 TEST(Link, InternalFilesAreNotAnalysed) {
   // __mutex_lock_common() in kernel/locking/mutex.c takes its own
   // wait_lock and annotates dep_map; with `internal: [kernel/locking/]`
