@@ -120,6 +120,12 @@ struct LockInfo {
   /// passing a constant decides it.
   int GuardParam = -1;
   bool GuardNonzero = true;
+  /// Taken with a nest lock that is not NULL (ww_mutex_lock() with an
+  /// acquire context): other instances of its class may be held, so it
+  /// makes no edge from its own class. NestParam: the nest lock is this
+  /// parameter, decided by callers.
+  bool Nest = false;
+  int NestParam = -1;
 };
 
 struct HeldEntry {
@@ -204,13 +210,15 @@ struct AcqKey {
   int SubParam = -1;
   int CondParam = -1;
   int GuardParam = -1;
+  int NestParam = -1;
   uint8_t Mode = 0;
-  bool SubUnknown = false, GuardNonzero = false, Try = false;
+  bool SubUnknown = false, GuardNonzero = false, Try = false, Nest = false;
   bool operator==(const AcqKey &O) const {
-    return std::tie(Ref, Tags, SubValue, SubParam, CondParam, GuardParam, Mode,
-                    SubUnknown, GuardNonzero, Try) ==
+    return std::tie(Ref, Tags, SubValue, SubParam, CondParam, GuardParam,
+                    NestParam, Mode, SubUnknown, GuardNonzero, Try, Nest) ==
            std::tie(O.Ref, O.Tags, O.SubValue, O.SubParam, O.CondParam,
-                    O.GuardParam, O.Mode, O.SubUnknown, O.GuardNonzero, O.Try);
+                    O.GuardParam, O.NestParam, O.Mode, O.SubUnknown,
+                    O.GuardNonzero, O.Try, O.Nest);
   }
 };
 
@@ -227,8 +235,8 @@ struct AcqKeyInfo {
   }
   static unsigned getHashValue(const AcqKey &K) {
     return hash_combine(K.Ref, K.Tags, K.SubValue, K.SubParam, K.CondParam,
-                        K.GuardParam, K.Mode, K.SubUnknown, K.GuardNonzero,
-                        K.Try);
+                        K.GuardParam, K.NestParam, K.Mode, K.SubUnknown,
+                        K.GuardNonzero, K.Try, K.Nest);
   }
   static bool isEqual(const AcqKey &A, const AcqKey &B) { return A == B; }
 };
@@ -767,6 +775,15 @@ LockRef Linker::instantiate(const LockRef &R, ArrayRef<ArgValue> Args) {
   return normalize(Args[R.Index]);
 }
 
+/// The nest lock argument of an acquisition: a parameter to instantiate,
+/// NULL, or anything else (taken to be a lock).
+static void nestOf(const ArgValue &A, LockInfo &L) {
+  if (A.isPath() && A.R == ArgValue::Root::Param && A.Steps.empty())
+    L.NestParam = A.Param;
+  else
+    L.Nest = !(A.K == ArgValue::Kind::Int && A.Int == 0);
+}
+
 SmallVector<int8_t, 8> Linker::knownArgs(const CallEvent &E,
                                          const State &S) const {
   SmallVector<int8_t, 8> Known(E.Args.size(), -1);
@@ -824,6 +841,11 @@ LockInfo Linker::instantiate(const LockInfo &L, ArrayRef<ArgValue> Args,
         Out.GuardParam = A.Param;
     }
   }
+  if (L.NestParam >= 0) {
+    Out.NestParam = -1;
+    if (L.NestParam < (int)Args.size())
+      nestOf(Args[L.NestParam], Out);
+  }
   Out.Lock = instantiate(L.Lock, Args);
   if (L.Sub.Param >= 0)
     Out.Sub = L.Sub.Param < (int)Args.size() ? subOf(Args[L.Sub.Param])
@@ -862,6 +884,10 @@ void Linker::keyTo(raw_ostream &OS, const LockInfo &L) const {
     OS << "?$" << L.CondParam;
   if (L.GuardParam >= 0)
     OS << "!$" << L.GuardParam << (L.GuardNonzero ? "=1" : "=0");
+  if (L.Nest)
+    OS << "~n";
+  else if (L.NestParam >= 0)
+    OS << "~$" << L.NestParam;
 }
 
 std::string Linker::key(const LockRef &R) const {
@@ -937,6 +963,8 @@ AcqKey Linker::acqKey(const LockInfo &L) {
     K.GuardNonzero = L.GuardNonzero;
   }
   K.Try = L.Try;
+  K.Nest = L.Nest;
+  K.NestParam = L.NestParam;
   return K;
 }
 
@@ -985,7 +1013,14 @@ void Linker::emitEdge(int Fn, const HeldEntry &H, AcqEntry &A,
   StringRef HF = flavorOf(H.L), AF = flavorOf(A.L);
   if (HF == "context" || AF == "context")
     return;
-  if (H.L.Lock.K == LockRef::Param || A.L.Lock.K == LockRef::Param) {
+  // Under a nest lock, instances of one class are held together by design
+  // (the ww_mutexes of one acquire context).
+  if (A.L.Nest && H.L.Lock == A.L.Lock)
+    return;
+  // Whether the nest lock is NULL is for the callers to say, as is which
+  // lock a parameter is.
+  if (H.L.Lock.K == LockRef::Param || A.L.Lock.K == LockRef::Param ||
+      (A.L.NestParam >= 0 && H.L.Lock == A.L.Lock)) {
     Summary &Sum = Functions[Fn].Sum;
     SmallString<96> K;
     raw_svector_ostream OS(K);
@@ -1143,6 +1178,8 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
   }
   if (R.SubclassArg >= 0 && R.SubclassArg < (int)E.Args.size())
     L.Sub = subOf(E.Args[R.SubclassArg]);
+  if (R.NestArg >= 0 && R.NestArg < (int)E.Args.size())
+    nestOf(E.Args[R.NestArg], L);
   L.M = R.M;
   if (R.ReadArg >= 0 && R.ReadArg < (int)E.Args.size() &&
       E.Args[R.ReadArg].K == ArgValue::Kind::Int)

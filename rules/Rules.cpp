@@ -55,7 +55,7 @@ constexpr StringLiteral ApiKeys[] = {
     "function", "action",       "arg",         "lock",    "mode",
     "read_arg", "subclass_arg", "try_arg",     "flavor",  "irq",
     "success",  "tags",         "unless_held", "override", "blocking",
-    "if_arg",   "if_mask"};
+    "if_arg",   "if_mask",      "nest_arg"};
 constexpr StringLiteral NameKeys[] = {
     "function", "arg",     "name_arg",       "subclass_arg",
     "nests",    "key_arg", "no_validate_key", "override"};
@@ -375,7 +375,7 @@ Expected<ApiEntry> FileParser::parseApi(yaml::MappingNode *M) {
                        "expected a non-zero integer mask (e.g. 0x480)");
           A.IfMask = M;
         } else if (Key == "arg" || Key == "read_arg" || Key == "subclass_arg" ||
-                   Key == "try_arg" || Key == "if_arg") {
+                   Key == "try_arg" || Key == "if_arg" || Key == "nest_arg") {
           Expected<int> I = index(Key, K, V);
           if (!I)
             return I.takeError();
@@ -392,6 +392,8 @@ Expected<ApiEntry> FileParser::parseApi(yaml::MappingNode *M) {
             A.SubclassArg = *I;
           } else if (Key == "if_arg") {
             A.IfArg = *I;
+          } else if (Key == "nest_arg") {
+            A.NestArg = *I;
           } else {
             A.TryArg = *I;
           }

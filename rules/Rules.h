@@ -56,6 +56,11 @@ struct Api {
   int SubclassArg = -1;
   /// Argument that, when non-zero, makes the acquisition a trylock.
   int TryArg = -1;
+  /// Argument naming a nest lock (ww_mutex_lock()'s ww_acquire_ctx,
+  /// mutex_lock_nest_lock()'s outer lock): unless it is NULL, lockdep lets
+  /// several instances of the class be held at once, so the acquisition
+  /// is no self-deadlock with another of its class.
+  int NestArg = -1;
   /// The API acts only when argument IfArg has every bit of IfMask set
   /// (fs_reclaim_acquire(gfp) takes fs_reclaim only for __GFP_FS |
   /// __GFP_DIRECT_RECLAIM); when the value is not a known constant, it acts.

@@ -51,6 +51,7 @@ rules::RuleSet testRules() {
   Add("mutex_lock_nested", rules::Action::Acquire, 0, "mutex")->SubclassArg = 1;
   Add("mutex_trylock", rules::Action::Try, 0, "mutex");
   Add("mutex_unlock", rules::Action::Release, 0, "");
+  Add("ww_lock", rules::Action::Acquire, 0, "mutex")->NestArg = 1;
   rules::Api *K = Add("mutex_lock_killable", rules::Action::Try, 0, "mutex");
   K->SuccessNonzero = false;
   K->Blocking = true;
@@ -1114,6 +1115,33 @@ TEST(Link, CallersKnownValueDecidesALockGuardedByAParameter) {
   EXPECT_EQ(SA->Function, "prep_unchecked");
   EXPECT_EQ(SA->HeldLine, 37u);
   EXPECT_EQ(chain(*SA), "prep_unchecked:38 > create:20");
+}
+
+TEST(Link, InstancesTakenUnderANestLockAreNoSelfDeadlock) {
+  // drivers/gpu/drm/i915/gt/intel_context.c: two objects' dma_resv
+  // ww_mutexes under one acquire context, through a wrapper passing the
+  // context on (dma_resv_lock()). With a NULL context a ww_mutex is a
+  // plain mutex.
+  Result R = link({"struct ctx { int x; };\n"                           // 17
+                   "void ww_lock(struct mutex *m, struct ctx *c);\n"
+                   "static void obj_lock(struct mutex *m, struct ctx *c) {\n" // 19
+                   "  ww_lock(m, c);\n"                                 // 20
+                   "}\n"
+                   "void pin(struct foo *x, struct foo *y, struct ctx *c) {\n" // 22
+                   "  obj_lock(&x->a, c);\n"
+                   "  obj_lock(&y->a, c);\n"
+                   "}\n"
+                   "void single(struct foo *x, struct foo *y) {\n"      // 26
+                   "  obj_lock(&x->a, 0);\n"                            // 27
+                   "  obj_lock(&y->a, 0);\n"                            // 28
+                   "}\n"});
+  const Edge *AA = find(R.G, "foo.a", "foo.a");
+  ASSERT_NE(AA, nullptr);
+  EXPECT_EQ(AA->Function, "single");
+  EXPECT_EQ(AA->HeldLine, 27u);
+  EXPECT_EQ(chain(*AA), "single:28 > obj_lock:20");
+  ASSERT_EQ(R.Fs.size(), 1u);
+  EXPECT_EQ(R.Fs[0].Kind, FindingKind::SelfDeadlock);
 }
 
 TEST(Link, InternalFilesAreNotAnalysed) {

@@ -168,6 +168,15 @@ TEST_F(ShippedRules, MutexVariants) {
   const Api *Unlock = RS->api("mutex_unlock");
   ASSERT_NE(Unlock, nullptr);
   EXPECT_EQ(Unlock->Act, Action::Release);
+  // The acquire context of a ww_mutex, the outer lock of *_nest_lock():
+  // nest locks; a plain lock has none.
+  const Api *WW = RS->api("ww_mutex_lock");
+  ASSERT_NE(WW, nullptr);
+  EXPECT_EQ(WW->NestArg, 1);
+  const Api *NestLock = RS->api("_mutex_lock_nest_lock");
+  ASSERT_NE(NestLock, nullptr);
+  EXPECT_EQ(NestLock->NestArg, 1);
+  EXPECT_EQ(Nested->NestArg, -1);
   ASSERT_NE(RS->api("mutex_lock_io_nested"), nullptr);
   EXPECT_TRUE(RS->LockTypes.contains("mutex"));
 }
@@ -519,7 +528,7 @@ TEST_F(RulesFiles, UnknownEntryKey) {
             P + ":6: key 'flavour': unknown key in 'apis' entry (expected "
                 "function, action, arg, lock, mode, read_arg, subclass_arg, "
                 "try_arg, flavor, irq, success, tags, unless_held, "
-                "override, blocking, if_arg, if_mask)");
+                "override, blocking, if_arg, if_mask, nest_arg)");
 }
 
 TEST_F(RulesFiles, UnknownSelectorKey) {
@@ -744,7 +753,7 @@ TEST_F(RulesFiles, WrongShapes) {
             P + ":2: key 'apis': expected a list of mappings with keys "
                 "function, action, arg, lock, mode, read_arg, "
                 "subclass_arg, try_arg, flavor, irq, success, tags, "
-                "unless_held, override, blocking, if_arg, if_mask");
+                "unless_held, override, blocking, if_arg, if_mask, nest_arg");
   P = write("bad.yaml", "family: x\n"
                         "apis:\n"
                         "  - mutex_lock\n");
