@@ -532,6 +532,7 @@ private:
   /// The tracked variables of the function being analysed, by name (-1: a
   /// name two of them share).
   StringMap<int> VarByName;
+  int CurFn = -1;
   /// The per-block states of the function being analysed, kept between
   /// functions: allocating them anew costs more than the analysis of most.
   std::vector<State> In;
@@ -1448,6 +1449,7 @@ bool Linker::join(State &Into, const State &From) {
 void Linker::analyze(int Fn, bool &Changed) {
   Function &F = Functions[Fn];
   const FunctionFacts &FF = F.S->Facts;
+  CurFn = Fn;
   VarByName.clear();
   for (unsigned V = 0; V < FF.Vars.size(); ++V) {
     auto [It, New] = VarByName.try_emplace(FF.Vars[V], int(V));
@@ -1777,8 +1779,19 @@ void Linker::trace(unsigned B, const CallEvent &E, const State &S) const {
   for (unsigned I = 0; I < S.Dropped.size(); ++I)
     errs() << " " << key(Refs[S.Dropped[I]])
            << (I < S.OwnDropped ? "(own)" : "");
+  // A parameter as $N, a tracked variable by its name.
+  auto Name = [&](unsigned Key) {
+    const std::vector<std::string> &Vars = Functions[CurFn].S->Facts.Vars;
+    return Key < VarBase ? "$" + std::to_string(Key)
+           : Key - VarBase < Vars.size() ? Vars[Key - VarBase]
+                                         : "?";
+  };
   for (const State::CondDrop &C : S.CondDropped)
-    errs() << " " << key(Refs[C.R]) << "(if $" << C.Param << "=" << C.Value << ")";
+    errs() << " " << key(Refs[C.R]) << "(if " << Name(C.Param) << "="
+           << C.Value << ")";
+  errs() << "; known";
+  for (auto [Key, Nonzero] : S.Facts)
+    errs() << " " << Name(Key) << (Nonzero ? "!=0" : "=0");
   errs() << "\n";
 }
 
