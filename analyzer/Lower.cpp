@@ -511,8 +511,11 @@ Lowerer::testedVar(const Expr *E, bool &NonzeroOnly) const {
 
 unsigned Lowerer::varId(const VarDecl *VD, FunctionFacts &F) {
   auto [It, New] = VarIds.try_emplace(VD, F.Vars.size());
-  if (New)
+  if (New) {
     F.Vars.push_back(VD->getNameAsString());
+    const auto *PD = dyn_cast<ParmVarDecl>(VD);
+    F.VarParams.push_back(PD ? int(PD->getFunctionScopeIndex()) : -1);
+  }
   return It->second;
 }
 

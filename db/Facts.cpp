@@ -166,6 +166,7 @@ json::Value FunctionFacts::bodyToJSON() const {
                       {"exit", Exit},
                       {"params", json::Array(Params)},
                       {"vars", json::Array(Vars)},
+                      {"varparams", json::Array(VarParams)},
                       {"blocks", std::move(Bs)}};
 }
 
@@ -187,6 +188,13 @@ Error FunctionFacts::bodyFromJSON(const json::Value &V) {
   if (const json::Array *Vs = O->getArray("vars"))
     for (const json::Value &V : *Vs)
       Vars.push_back(V.getAsString().value_or("").str());
+  VarParams.assign(Vars.size(), -1);
+  if (const json::Array *Ps = O->getArray("varparams")) {
+    if (Ps->size() != Vars.size())
+      return Bad("varparams do not match vars");
+    for (unsigned I = 0; I < Ps->size(); ++I)
+      VarParams[I] = (*Ps)[I].getAsInteger().value_or(-1);
+  }
   Blocks.clear();
   const json::Array *Bs = O->getArray("blocks");
   if (!Bs)

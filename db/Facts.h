@@ -136,6 +136,9 @@ struct FunctionFacts {
   /// Names of the tracked variables Block::CondVar and Block::Assigns
   /// number.
   std::vector<std::string> Vars;
+  /// Per tracked variable, the parameter it is (-1: a local). Until the
+  /// function assigns it, a branch on it is a branch on the caller's value.
+  std::vector<int> VarParams;
   /// Blocks[Entry] is the entry, Blocks[Exit] the exit.
   std::vector<Block> Blocks;
   unsigned Entry = 0;

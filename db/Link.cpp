@@ -341,6 +341,9 @@ struct State {
   /// zero (false) or non-zero (true) on every path to here, from branches
   /// on them and assignments of constants.
   SmallVector<std::pair<unsigned, bool>, 1> Facts;
+  /// Parameters this function assigned on some path to here: a branch on
+  /// one says nothing more about the caller's value.
+  SmallVector<unsigned, 1> Reassigned;
   /// A tracked variable is assigned: what was known about it, and which
   /// locks were dropped under its value, no longer holds.
   void forget(unsigned Key) {
@@ -1386,6 +1389,11 @@ bool Linker::join(State &Into, const State &From) {
     Into.CondDropped = std::move(Cond);
     Changed = true;
   }
+  for (unsigned P : From.Reassigned)
+    if (!is_contained(Into.Reassigned, P)) {
+      Into.Reassigned.push_back(P);
+      Changed = true;
+    }
   size_t FactsBefore = Into.Facts.size();
   erase_if(Into.Facts, [&](const std::pair<unsigned, bool> &F) {
     return !is_contained(From.Facts, F);
@@ -1450,6 +1458,9 @@ void Linker::analyze(int Fn, bool &Changed) {
   Function &F = Functions[Fn];
   const FunctionFacts &FF = F.S->Facts;
   CurFn = Fn;
+  auto paramOf = [&](unsigned Var) {
+    return Var < FF.VarParams.size() ? FF.VarParams[Var] : -1;
+  };
   VarByName.clear();
   for (unsigned V = 0; V < FF.Vars.size(); ++V) {
     auto [It, New] = VarByName.try_emplace(FF.Vars[V], int(V));
@@ -1474,6 +1485,16 @@ void Linker::analyze(int Fn, bool &Changed) {
         S.forget(VarBase + A.Var);
         if (A.Value >= 0)
           S.Facts.push_back({VarBase + A.Var, A.Value != 0});
+        // A parameter assigned: its value is no longer the caller's. What
+        // was known of that stays true of the caller's value, but is no
+        // fact about the variable any more.
+        if (int P = paramOf(A.Var); P >= 0) {
+          erase_if(S.Facts, [&](const std::pair<unsigned, bool> &F) {
+            return F.first == unsigned(P);
+          });
+          if (!is_contained(S.Reassigned, unsigned(P)))
+            S.Reassigned.push_back(P);
+        }
       }
     };
     for (unsigned I = 0; I < Bl.Events.size(); ++I) {
@@ -1530,10 +1551,16 @@ void Linker::analyze(int Fn, bool &Changed) {
       if (Value >= 0) {
         SmallVector<std::pair<unsigned, bool>, 2> New{
             {unsigned(CondKey), Value != 0}};
-        if (Bl.CondVar >= 0)
+        if (Bl.CondVar >= 0) {
           for (const Block::Implied &I : Bl.Implies)
             if (I.WhenNonzero == (Value != 0))
               New.push_back({I.Param, I.Value});
+          // `if (!new_blkg) new_blkg = blkg_alloc(..)`: before the
+          // function assigns it, a parameter is the caller's value.
+          if (int P = paramOf(Bl.CondVar);
+              P >= 0 && !is_contained(S.Reassigned, unsigned(P)))
+            New.push_back({unsigned(P), Value != 0});
+        }
         // The other value is already known on this path: not taken.
         if (any_of(New, [&](const std::pair<unsigned, bool> &F) {
               return is_contained(S.Facts, std::make_pair(F.first, !F.second));

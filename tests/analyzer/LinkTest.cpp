@@ -1144,6 +1144,33 @@ TEST(Link, InstancesTakenUnderANestLockAreNoSelfDeadlock) {
   EXPECT_EQ(R.Fs[0].Kind, FindingKind::SelfDeadlock);
 }
 
+TEST(Link, BranchOnAParameterBeforeItIsAssignedIsTheCallersValue) {
+  // block/blk-cgroup.c: blkg_create(.., new_blkg) does `if (!new_blkg)
+  // new_blkg = blkg_alloc(..)`, which takes pcpu_alloc_mutex: a caller
+  // passing a blkg it checked takes nothing. After the assignment, a
+  // branch on the parameter is no longer on the caller's value.
+  Result R = link({"int status(void);\n"                                  // 17
+                   "static void create(struct foo *x, int nb) {\n"        // 18
+                   "  if (!nb) {\n"
+                   "    mutex_lock(&x->a);\n"                            // 20
+                   "    nb = status();\n"
+                   "  }\n"
+                   "  if (nb)\n"
+                   "    mutex_lock(&x->b);\n"                            // 24
+                   "}\n"
+                   "void prep(struct foo *x) {\n"                        // 26
+                   "  spin_lock(&x->s);\n"                               // 27
+                   "  create(x, 1);\n"                                   // 28
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.s", "foo.a"), nullptr);
+  const Edge *SB = find(R.G, "foo.s", "foo.b");
+  ASSERT_NE(SB, nullptr);
+  EXPECT_EQ(chain(*SB), "prep:28 > create:24");
+  const Edge *AB = find(R.G, "foo.a", "foo.b");
+  ASSERT_NE(AB, nullptr) << "nb was assigned: the second test is no guard";
+  EXPECT_EQ(chain(*AB), "create:24");
+}
+
 TEST(Link, InternalFilesAreNotAnalysed) {
   // __mutex_lock_common() in kernel/locking/mutex.c takes its own
   // wait_lock and annotates dep_map; with `internal: [kernel/locking/]`

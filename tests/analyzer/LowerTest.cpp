@@ -113,6 +113,7 @@ TEST(Lower, BranchOnAnUnassignedParameterIsRecorded) {
   const FunctionFacts *G = find(T, "g");
   ASSERT_NE(G, nullptr);
   ASSERT_EQ(G->Vars, std::vector<std::string>{"n"});
+  EXPECT_EQ(G->VarParams, std::vector<int>{0}) << "n is parameter 0";
   int VarBranches = 0, Assigns = 0;
   for (const Block &B : G->Blocks) {
     EXPECT_EQ(B.CondParam, -1) << "n is assigned in the body";

@@ -87,6 +87,7 @@ TEST(Store, BodyJsonKeepsBranchesOnParametersAndCalls) {
 TEST(Store, BodyJsonKeepsVariablesSwitchesAssignmentsAndImpliedFacts) {
   FunctionFacts F = inlineFn(10);
   F.Vars = {"autostopped", "ret"};
+  F.VarParams = {-1, 2};
   F.Blocks[0].CondVar = 1;
   F.Blocks[0].TrueIsNonzero = false;
   F.Blocks[0].Assigns = {{0, 1, 0}, {1, -1, 1}};
@@ -98,6 +99,7 @@ TEST(Store, BodyJsonKeepsVariablesSwitchesAssignmentsAndImpliedFacts) {
   FunctionFacts G;
   ASSERT_FALSE(bool(G.bodyFromJSON(F.bodyToJSON())));
   EXPECT_EQ(G.Vars, F.Vars);
+  EXPECT_EQ(G.VarParams, F.VarParams);
   EXPECT_EQ(G.Blocks[0].CondVar, 1);
   EXPECT_FALSE(G.Blocks[0].TrueIsNonzero);
   ASSERT_EQ(G.Blocks[0].Assigns.size(), 2u);
@@ -115,6 +117,7 @@ TEST(Store, BodyJsonKeepsVariablesSwitchesAssignmentsAndImpliedFacts) {
   EXPECT_EQ(G.Blocks[1].CaseFacts, (std::vector<int>{1, 0, -1}));
   // A stored body naming a variable it does not list is malformed.
   F.Vars.pop_back();
+  F.VarParams.pop_back();
   llvm::Error E = G.bodyFromJSON(F.bodyToJSON());
   ASSERT_TRUE(bool(E));
   EXPECT_EQ(llvm::toString(std::move(E)),
