@@ -131,7 +131,7 @@ private:
   /// `if (!lock_taken)`, `if (block_group)`: the parameter a branch tests,
   /// and whether the condition is true when it is non-zero.
   std::optional<std::pair<unsigned, bool>> testedParam(const Expr *E,
-                                                      bool &NonzeroOnly) const;
+                                                       bool &NonzeroOnly) const;
   /// `if (autostopped)`: the tracked variable a branch tests (a local, or a
   /// parameter the function assigns, whose address is never taken).
   std::optional<std::pair<const VarDecl *, bool>>
@@ -403,7 +403,8 @@ static bool isZero(const Expr *E, ASTContext &Ctx) {
 static bool isNonzeroConstant(const Expr *E, ASTContext &Ctx) {
   E = E->IgnoreParenCasts();
   Expr::EvalResult R;
-  return !E->isValueDependent() && E->getType()->isIntegralOrEnumerationType() &&
+  return !E->isValueDependent() &&
+         E->getType()->isIntegralOrEnumerationType() &&
          E->EvaluateAsInt(R, Ctx) && !R.Val.getInt().isZero();
 }
 
@@ -413,10 +414,10 @@ static bool isNonzeroConstant(const Expr *E, ASTContext &Ctx) {
 /// Once, also `== C` and `!= C` for a non-zero constant C
 /// (`ret == -EDEADLK`): equal means non-zero, unequal says nothing, so
 /// NonzeroOnly is set; the same for `< 0`, `> 0`, `<= 0` and `>= 0` of
-/// what is not a call result (`if (ins_len < 0)`). Returns the tested expression, or null for anything
-/// else.
-const Expr *Lowerer::testedValue(const Expr *E, bool &Polarity,
-                                 bool CallResult, bool &NonzeroOnly) const {
+/// what is not a call result (`if (ins_len < 0)`). Returns the tested
+/// expression, or null for anything else.
+const Expr *Lowerer::testedValue(const Expr *E, bool &Polarity, bool CallResult,
+                                 bool &NonzeroOnly) const {
   for (unsigned Guard = 0; E && Guard < 16; ++Guard) {
     E = E->IgnoreParenCasts();
     if (const auto *CE = dyn_cast<CallExpr>(E))
@@ -605,7 +606,8 @@ Lowerer::assignment(const Stmt *S) const {
 /// is non-zero, so a caller passing 0 never reaches that arm.
 void Lowerer::caseFacts(const CFGBlock &B, const SwitchStmt &SW, Block &Out,
                         FunctionFacts &F) {
-  const Expr *Cond = SW.getCond() ? SW.getCond()->IgnoreParenImpCasts() : nullptr;
+  const Expr *Cond =
+      SW.getCond() ? SW.getCond()->IgnoreParenImpCasts() : nullptr;
   const auto *DRE = dyn_cast_or_null<DeclRefExpr>(Cond);
   const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
   if (!VD)
@@ -621,7 +623,8 @@ void Lowerer::caseFacts(const CFGBlock &B, const SwitchStmt &SW, Block &Out,
   for (const CFGBlock::AdjacentBlock &Succ : B.succs()) {
     int Fact = -1;
     const CFGBlock *S = Succ.getReachableBlock();
-    if (const auto *CS = dyn_cast_or_null<CaseStmt>(S ? S->getLabel() : nullptr)) {
+    if (const auto *CS =
+            dyn_cast_or_null<CaseStmt>(S ? S->getLabel() : nullptr)) {
       Expr::EvalResult Lo, Hi;
       if (CS->getLHS()->EvaluateAsInt(Lo, Ctx)) {
         llvm::APSInt L = Lo.Val.getInt(), H = L;
@@ -646,8 +649,7 @@ void Lowerer::caseFacts(const CFGBlock &B, const SwitchStmt &SW, Block &Out,
 }
 
 std::optional<std::pair<const CallExpr *, bool>>
-Lowerer::testedCall(const Expr *E, bool &NonzeroOnly,
-                    const CFGBlock *B) const {
+Lowerer::testedCall(const Expr *E, bool &NonzeroOnly, const CFGBlock *B) const {
   bool Polarity = true;
   NonzeroOnly = false;
   for (unsigned Guard = 0; E && Guard < 16; ++Guard) {
@@ -767,8 +769,7 @@ std::optional<FunctionFacts> Lowerer::run() {
   // may sit in an earlier block than the test).
   for (const CFGBlock *B : *G) {
     Block &Out = F.Blocks[B->getBlockID()];
-    if (const auto *SW =
-            dyn_cast_or_null<SwitchStmt>(B->getTerminatorStmt())) {
+    if (const auto *SW = dyn_cast_or_null<SwitchStmt>(B->getTerminatorStmt())) {
       caseFacts(*B, *SW, Out, F);
       continue;
     }

@@ -1809,13 +1809,13 @@ void Linker::trace(unsigned B, const CallEvent &E, const State &S) const {
   // A parameter as $N, a tracked variable by its name.
   auto Name = [&](unsigned Key) {
     const std::vector<std::string> &Vars = Functions[CurFn].S->Facts.Vars;
-    return Key < VarBase ? "$" + std::to_string(Key)
+    return Key < VarBase                 ? "$" + std::to_string(Key)
            : Key - VarBase < Vars.size() ? Vars[Key - VarBase]
                                          : "?";
   };
   for (const State::CondDrop &C : S.CondDropped)
-    errs() << " " << key(Refs[C.R]) << "(if " << Name(C.Param) << "="
-           << C.Value << ")";
+    errs() << " " << key(Refs[C.R]) << "(if " << Name(C.Param) << "=" << C.Value
+           << ")";
   errs() << "; known";
   for (auto [Key, Nonzero] : S.Facts)
     errs() << " " << Name(Key) << (Nonzero ? "!=0" : "=0");

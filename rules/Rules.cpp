@@ -52,10 +52,9 @@ constexpr StringLiteral TopKeys[] = {"family",   "include", "lock_types",
                                      "aliases",  "apis",    "names",
                                      "forbid",   "orders"};
 constexpr StringLiteral ApiKeys[] = {
-    "function", "action",       "arg",         "lock",    "mode",
-    "read_arg", "subclass_arg", "try_arg",     "flavor",  "irq",
-    "success",  "tags",         "unless_held", "override", "blocking",
-    "if_arg",   "if_mask",      "nest_arg"};
+    "function",     "action",   "arg",      "lock",   "mode",    "read_arg",
+    "subclass_arg", "try_arg",  "flavor",   "irq",    "success", "tags",
+    "unless_held",  "override", "blocking", "if_arg", "if_mask", "nest_arg"};
 constexpr StringLiteral NameKeys[] = {
     "function", "arg",     "name_arg",       "subclass_arg",
     "nests",    "key_arg", "no_validate_key", "override"};
