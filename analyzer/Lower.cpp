@@ -137,6 +137,12 @@ private:
   std::optional<std::pair<const VarDecl *, bool>>
   testedVar(const Expr *E, bool &NonzeroOnly) const;
   bool trackable(const VarDecl *VD) const;
+  /// The variable a branch tests, with testedValue()'s polarity.
+  const VarDecl *testedDecl(const Expr *E, bool &Polarity,
+                            bool &NonzeroOnly) const;
+  /// A parameter of this function that it never assigns, of integer or
+  /// pointer type: a branch on it is decided by callers' arguments.
+  bool callerDecided(const ParmVarDecl *PD) const;
   unsigned varId(const VarDecl *VD, FunctionFacts &F);
   /// What a variable's only definition says about parameters, where the
   /// variable is non-zero or zero.
@@ -471,16 +477,27 @@ const Expr *Lowerer::testedValue(const Expr *E, bool &Polarity, bool CallResult,
   return nullptr;
 }
 
-std::optional<std::pair<unsigned, bool>>
-Lowerer::testedParam(const Expr *E, bool &NonzeroOnly) const {
-  bool Polarity = true;
+const VarDecl *Lowerer::testedDecl(const Expr *E, bool &Polarity,
+                                   bool &NonzeroOnly) const {
+  Polarity = true;
   NonzeroOnly = false;
   const auto *DRE = dyn_cast_or_null<DeclRefExpr>(
       testedValue(E, Polarity, /*CallResult=*/false, NonzeroOnly));
-  const auto *PD = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
-  if (!PD || PD->getDeclContext() != FD || AssignedParams.count(PD) ||
-      !(PD->getType()->isIntegralOrEnumerationType() ||
-        PD->getType()->isPointerType()))
+  return DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+}
+
+bool Lowerer::callerDecided(const ParmVarDecl *PD) const {
+  return PD->getDeclContext() == FD && !AssignedParams.count(PD) &&
+         (PD->getType()->isIntegralOrEnumerationType() ||
+          PD->getType()->isPointerType());
+}
+
+std::optional<std::pair<unsigned, bool>>
+Lowerer::testedParam(const Expr *E, bool &NonzeroOnly) const {
+  bool Polarity;
+  const auto *PD =
+      dyn_cast_or_null<ParmVarDecl>(testedDecl(E, Polarity, NonzeroOnly));
+  if (!PD || !callerDecided(PD))
     return std::nullopt;
   return std::make_pair(PD->getFunctionScopeIndex(), Polarity);
 }
@@ -500,11 +517,8 @@ bool Lowerer::trackable(const VarDecl *VD) const {
 
 std::optional<std::pair<const VarDecl *, bool>>
 Lowerer::testedVar(const Expr *E, bool &NonzeroOnly) const {
-  bool Polarity = true;
-  NonzeroOnly = false;
-  const auto *DRE = dyn_cast_or_null<DeclRefExpr>(
-      testedValue(E, Polarity, /*CallResult=*/false, NonzeroOnly));
-  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  bool Polarity;
+  const VarDecl *VD = testedDecl(E, Polarity, NonzeroOnly);
   if (!trackable(VD))
     return std::nullopt;
   return std::make_pair(VD, Polarity);
@@ -613,9 +627,7 @@ void Lowerer::caseFacts(const CFGBlock &B, const SwitchStmt &SW, Block &Out,
   if (!VD)
     return;
   const auto *PD = dyn_cast<ParmVarDecl>(VD);
-  bool Param = PD && PD->getDeclContext() == FD && !AssignedParams.count(PD) &&
-               (PD->getType()->isIntegralOrEnumerationType() ||
-                PD->getType()->isPointerType());
+  bool Param = PD && callerDecided(PD);
   if (!Param && !trackable(VD))
     return;
   std::vector<int> Facts;
