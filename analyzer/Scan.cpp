@@ -194,10 +194,12 @@ std::string extractorId() {
          clang::getClangFullVersion();
 }
 
-/// What the global step's output depends on besides the stored facts:
-/// this lockgraph binary, the rules and the suppressions.
-Expected<std::string> globalInputKey(Store &S, const rules::RuleSet &Rules,
-                                     ArrayRef<Suppression> Sups) {
+/// What the global step's output depends on besides the stored facts
+/// (Facts: Store::factsDigest(), or shapeDigest() for the key that says
+/// whether only lines changed): this lockgraph binary, the rules and the
+/// suppressions.
+std::string globalInputKey(StringRef Facts, const rules::RuleSet &Rules,
+                           ArrayRef<Suppression> Sups) {
   static const std::string Engine = [] {
     std::string Exe = sys::fs::getMainExecutable(nullptr, nullptr);
     auto Buf = MemoryBuffer::getFile(Exe, /*IsText=*/false,
@@ -206,10 +208,7 @@ Expected<std::string> globalInputKey(Store &S, const rules::RuleSet &Rules,
     return Buf ? utohexstr(xxh3_64bits((*Buf)->getBuffer()))
                : "unknown-" + std::to_string(sys::Process::getProcessId());
   }();
-  Expected<std::string> Facts = S.factsDigest();
-  if (!Facts)
-    return Facts.takeError();
-  std::string Acc = Engine + "\n" + *Facts + "\n";
+  std::string Acc = Engine + "\n" + Facts.str() + "\n";
   // Their output is printed by the global step: asking for it runs it.
   for (const char *Debug : {"LOCKGRAPH_DEBUG_SUMMARY", "LOCKGRAPH_DEBUG_SCC",
                             "LOCKGRAPH_DEBUG_TRACE"})
@@ -491,30 +490,56 @@ public:
   Error commit(const rules::RuleSet &Rules, ArrayRef<Suppression> Sups,
                StringRef Root, ScanResult &R, bool Global = true) {
     auto T0 = Clock::now();
-    std::string Key;
-    bool Reuse = false;
+    std::string Key, Shape;
+    bool Reuse = false, Move = false;
+    ScanResult Prev;
     if (Global) {
-      Expected<std::string> K = globalInputKey(*S, Rules, Sups);
-      if (!K)
-        return K.takeError();
-      Key = std::move(*K);
+      Expected<std::string> Facts = S->factsDigest();
+      if (!Facts)
+        return Facts.takeError();
+      Expected<std::string> Shapes = S->shapeDigest();
+      if (!Shapes)
+        return Shapes.takeError();
+      Key = globalInputKey(*Facts, Rules, Sups);
+      Shape = globalInputKey(*Shapes, Rules, Sups);
       Expected<std::string> Old = S->meta("global_input");
       if (!Old)
         return Old.takeError();
+      Expected<std::string> OldShape = S->meta("global_shape");
+      if (!OldShape)
+        return OldShape.takeError();
       Expected<std::string> Res = S->meta("global_result");
       if (!Res)
         return Res.takeError();
-      ScanResult Prev;
-      if (*Old == Key && resultFromJSON(*Res, Prev)) {
-        Reuse = true;
-        R.Functions = Prev.Functions;
-        R.Stats = Prev.Stats;
-        R.Classes = Prev.Classes;
-        R.Edges = Prev.Edges;
-        R.Findings = Prev.Findings;
-        R.Suppressed = Prev.Suppressed;
-        R.Stale = std::move(Prev.Stale);
+      if (resultFromJSON(*Res, Prev)) {
+        Reuse = *Old == Key;
+        Move = !Reuse && *OldShape == Shape;
       }
+    }
+    if (Move) {
+      // Only lines changed: move the output's lines, or, where that could
+      // differ from recomputing, recompute.
+      if (Error E = S->begin())
+        return E;
+      Expected<std::optional<LineMoves>> M = moveResults(*S);
+      if (!M)
+        return M.takeError();
+      if (*M) {
+        Reuse = true;
+        R.GlobalMoved = true;
+        R.Moves = **M;
+      }
+      if (Error E = S->commit())
+        return E;
+    }
+    if (Reuse) {
+      R.Functions = Prev.Functions;
+      R.Stats = Prev.Stats;
+      R.Classes = Prev.Classes;
+      R.Edges = Prev.Edges;
+      R.Findings = Prev.Findings;
+      R.Suppressed = Prev.Suppressed;
+      R.Stale = std::move(Prev.Stale);
     }
     // Outside the transaction, where emptying a table is one step.
     if (!Reuse)
@@ -525,9 +550,13 @@ public:
     if (Global && !Reuse) {
       if (Error E = globalStep(*S, Rules, Sups, R))
         return E;
+      if (Error E = S->setMeta("global_result", resultToJSON(R)))
+        return E;
+    }
+    if (Global) {
       if (Error E = S->setMeta("global_input", Key))
         return E;
-      if (Error E = S->setMeta("global_result", resultToJSON(R)))
+      if (Error E = S->setMeta("global_shape", Shape))
         return E;
     }
     if (Reuse) {

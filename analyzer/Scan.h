@@ -13,6 +13,7 @@
 
 #include "analyzer/Worker.h"
 #include "db/Graph.h"
+#include "db/Moves.h"
 #include "db/Report.h"
 #include "db/Suppressions.h"
 #include "rules/Rules.h"
@@ -64,6 +65,10 @@ struct ScanResult {
   /// The global step's input (facts, rules, suppressions, binary) was
   /// unchanged: its stored output was kept, not recomputed.
   bool GlobalReused = false;
+  /// Kept with its lines moved: only lines of the facts changed
+  /// (moveResults()).
+  bool GlobalMoved = false;
+  LineMoves Moves;
   unsigned Suppressed = 0;
   /// Suppressions that matched no finding.
   std::vector<Suppression> Stale;

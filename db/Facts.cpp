@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "db/Facts.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/xxhash.h"
 
 using namespace llvm;
 
@@ -303,6 +305,27 @@ json::Value toJSON(const TUFacts &T) {
                       {"inputs", json::Array(T.Inputs)},
                       {"functions", std::move(Fns)},
                       {"stores", std::move(Stores)}};
+}
+
+std::vector<unsigned> FunctionFacts::lines() const {
+  std::vector<unsigned> Out{Line};
+  for (const Block &B : Blocks)
+    for (const CallEvent &E : B.Events)
+      Out.push_back(E.Line);
+  return Out;
+}
+
+std::string FunctionFacts::shape() const {
+  FunctionFacts Moved = *this;
+  Moved.Line = 0;
+  for (Block &B : Moved.Blocks)
+    for (CallEvent &E : B.Events)
+      E.Line = 0;
+  std::string S;
+  raw_string_ostream OS(S);
+  OS << Key << '\n' << Name << '\n' << File << '\n' << IsStatic << '\n'
+     << Moved.bodyToJSON();
+  return utohexstr(xxh3_64bits(S));
 }
 
 Expected<TUFacts> tuFactsFromJSON(const json::Value &V) {

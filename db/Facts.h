@@ -146,6 +146,14 @@ struct FunctionFacts {
 
   llvm::json::Value bodyToJSON() const;
   llvm::Error bodyFromJSON(const llvm::json::Value &V);
+
+  /// Every line the facts name, in a fixed order: the definition's, then
+  /// each event's, block by block.
+  std::vector<unsigned> lines() const;
+  /// A digest of everything but the lines(): two definitions with the same
+  /// shape are the same facts, moved to other lines (an edit above them,
+  /// a comment, a reflowed statement).
+  std::string shape() const;
 };
 
 /// A function stored into a struct function-pointer field, by designated

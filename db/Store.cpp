@@ -39,6 +39,7 @@ CREATE TABLE function(
   line INTEGER NOT NULL,
   is_static INTEGER NOT NULL,
   hash TEXT NOT NULL,
+  shape TEXT NOT NULL,
   body TEXT NOT NULL,
   UNIQUE (key, hash)
 ) STRICT;
@@ -175,13 +176,30 @@ Error Store::removeTU(StringRef File) {
 }
 
 Expected<int64_t> Store::putTU(const TURecord &TU, const TUFacts *Facts) {
+  // A replaced TU keeps its id: a body shared by several TUs resolves its
+  // static callees in the one with the smallest id, which a re-scan must
+  // not change.
+  auto Old = Db->prepare("SELECT id FROM tu WHERE file = ?1");
+  if (!Old)
+    return Old.takeError();
+  Expected<bool> HadRow = Old->bind(1, TU.File).step();
+  if (!HadRow)
+    return HadRow.takeError();
+  std::optional<int64_t> OldId;
+  if (*HadRow)
+    OldId = Old->integer(0);
+  Old->reset();
   if (Error E = removeTU(TU.File))
     return std::move(E);
   auto Ins = Db->prepare("INSERT INTO tu(file, directory, command, hash, "
-                         "status, error, parse_seconds, inputs, peak_kb) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+                         "status, error, parse_seconds, inputs, peak_kb, id) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!Ins)
     return Ins.takeError();
+  if (OldId)
+    Ins->bind(10, *OldId);
+  else
+    Ins->bindNull(10);
   Ins->bind(1, TU.File)
       .bind(2, TU.Directory)
       .bind(3, TU.Command)
@@ -205,8 +223,8 @@ Expected<int64_t> Store::putTU(const TURecord &TU, const TUFacts *Facts) {
   // A function is stored once per distinct body: the static inline
   // functions of a header are shared by every TU that includes it.
   auto Fn = Db->prepare(
-      "INSERT INTO function(key, name, file, line, is_static, hash, body) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (key, hash) DO NOTHING");
+      "INSERT INTO function(key, name, file, line, is_static, hash, shape, "
+      "body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   auto Find =
       Db->prepare("SELECT id FROM function WHERE key = ?1 AND hash = ?2");
   auto Link = Db->prepare(
@@ -225,26 +243,27 @@ Expected<int64_t> Store::putTU(const TURecord &TU, const TUFacts *Facts) {
     OS.flush();
     std::string Hash = utohexstr(
         xxh3_64bits(F.File + "\n" + std::to_string(F.Line) + "\n" + Body));
-    Fn->bind(1, F.Key)
-        .bind(2, F.Name)
-        .bind(3, F.File)
-        .bind(4, int64_t(F.Line))
-        .bind(5, int64_t(F.IsStatic))
-        .bind(6, Hash)
-        .bind(7, Body);
-    if (Error E = Fn->run())
-      return std::move(E);
-    bool New = sqlite3_changes(Db->handle()) > 0;
-    int64_t FnId;
+    // Most bodies are already stored (headers): look first, and digest the
+    // shape of new ones only.
+    Find->bind(1, F.Key).bind(2, Hash);
+    Expected<bool> Found = Find->step();
+    if (!Found)
+      return Found.takeError();
+    bool New = !*Found;
+    int64_t FnId = New ? 0 : Find->integer(0);
+    Find->reset();
     if (New) {
+      Fn->bind(1, F.Key)
+          .bind(2, F.Name)
+          .bind(3, F.File)
+          .bind(4, int64_t(F.Line))
+          .bind(5, int64_t(F.IsStatic))
+          .bind(6, Hash)
+          .bind(7, F.shape())
+          .bind(8, Body);
+      if (Error E = Fn->run())
+        return std::move(E);
       FnId = Db->lastInsertId();
-    } else {
-      Find->bind(1, F.Key).bind(2, Hash);
-      Expected<bool> Row = Find->step();
-      if (!Row)
-        return Row.takeError();
-      FnId = Find->integer(0);
-      Find->reset();
     }
     if (Error E = Link->bind(1, Id).bind(2, FnId).run())
       return std::move(E);
@@ -423,6 +442,48 @@ Expected<std::string> Store::factsDigest() {
   return toHex(H.final(), /*LowerCase=*/true);
 }
 
+Expected<std::string> Store::shapeDigest() {
+  // One string per stored body, sorted: ids are not part of the shape.
+  auto Fns = Db->prepare(
+      "SELECT tf.function_id, f.key, f.shape, t.file FROM tu_function tf "
+      "JOIN tu t ON t.id = tf.tu_id JOIN function f ON f.id = tf.function_id "
+      "WHERE t.status = 'ok' ORDER BY tf.function_id, t.file");
+  if (!Fns)
+    return Fns.takeError();
+  std::vector<std::string> Bodies;
+  int64_t Last = -1;
+  if (Error E = Fns->forEachRow([&]() -> Error {
+        if (Fns->integer(0) != Last) {
+          Last = Fns->integer(0);
+          Bodies.push_back(Fns->text(1) + '\0' + Fns->text(2));
+        }
+        Bodies.back() += '\0' + Fns->text(3);
+        return Error::success();
+      }))
+    return std::move(E);
+  sort(Bodies);
+  SHA256 H;
+  for (const std::string &B : Bodies) {
+    H.update(B);
+    H.update(StringRef("\n", 1));
+  }
+  auto Sts = Db->prepare(
+      "SELECT t.file, s.field, s.function, s.file FROM field_store s "
+      "JOIN tu t ON t.id = s.tu_id WHERE t.status = 'ok' ORDER BY t.file, "
+      "s.field, s.function, s.file");
+  if (!Sts)
+    return Sts.takeError();
+  if (Error E = Sts->forEachRow([&]() -> Error {
+        for (int C = 0; C < 4; ++C) {
+          H.update(Sts->text(C));
+          H.update(StringRef("\0", 1));
+        }
+        return Error::success();
+      }))
+    return std::move(E);
+  return toHex(H.final(), /*LowerCase=*/true);
+}
+
 Error Store::clearGlobal() {
   // Without foreign keys, SQLite empties each table at once instead of row
   // by row (children go first, so nothing dangles). The pragma is a no-op
@@ -431,7 +492,7 @@ Error Store::clearGlobal() {
                   "DELETE FROM finding_edge; DELETE FROM finding; "
                   "DELETE FROM edge_hop; DELETE FROM edge; "
                   "DELETE FROM lock_class; DELETE FROM meta WHERE key IN "
-                  "('global_input', 'global_result'); "
+                  "('global_input', 'global_shape', 'global_result'); "
                   "PRAGMA foreign_keys = ON;");
 }
 

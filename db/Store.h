@@ -20,7 +20,7 @@
 namespace lockgraph {
 
 /// The schema version this build reads and writes (PRAGMA user_version).
-constexpr int SchemaVersion = 2;
+constexpr int SchemaVersion = 3;
 
 /// A function definition as stored, with its parsed body and every TU
 /// that has this very definition (a header's static inline function is
@@ -85,6 +85,11 @@ public:
   /// function bodies each ok TU links (by TU file, not by id) and the field
   /// stores. Equal digests mean equal global-step input.
   llvm::Expected<std::string> factsDigest();
+  /// The same without lines: which function shapes (FunctionFacts::shape)
+  /// each stored body has and which TUs share it, and the field stores.
+  /// When only this digest is unchanged, the global step's output differs
+  /// from the last one in its lines alone (moveResults()).
+  llvm::Expected<std::string> shapeDigest();
 
   /// Drops everything the global step wrote.
   llvm::Error clearGlobal();

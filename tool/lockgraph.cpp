@@ -211,7 +211,12 @@ int summarizeAndReport(Expected<ScanResult> R) {
       R->Stats.Calls, R->Stats.IndirectCalls, R->Stats.UnresolvedIndirectCalls,
       R->Stats.UnresolvedLocks, R->Classes, R->Edges, R->Findings,
       R->ExtractSeconds, R->GlobalSeconds,
-      R->GlobalReused
+      R->GlobalMoved
+          ? formatv("kept: only lines changed, moved in {0} functions of {1} "
+                    "files, {2} rows",
+                    R->Moves.Functions, R->Moves.Files, R->Moves.Rows)
+                .str()
+      : R->GlobalReused
           ? std::string("kept: facts, rules and suppressions unchanged")
           : formatv("load {0:f1}, link {1:f1}, find {2:f1}, write {3:f1}",
                     R->LoadSeconds, R->LinkSeconds, R->FindSeconds,

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "db/Store.h"
 #include "tests/e2e/CorpusHelpers.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
@@ -124,7 +125,8 @@ TEST(Cli, OtherSchemaVersionIsRefused) {
   int RC = run(bin() + " report --db " + D + "/old.db", Out);
   EXPECT_EQ(RC, 2);
   EXPECT_EQ(Out, "lockgraph: error: " + D + "/old.db: schema version 99, this "
-                 "lockgraph reads version 2; re-scan into a new database\n");
+                 "lockgraph reads version " + std::to_string(lockgraph::SchemaVersion) +
+                 "; re-scan into a new database\n");
   writeFile(D + "/text.db", "this is not a database at all, just some text\n");
   RC = run(bin() + " report --db " + D + "/text.db", Out);
   EXPECT_EQ(RC, 2);
@@ -246,7 +248,74 @@ TEST(Cli, GlobalStepIsKeptOnlyWhenItsInputIsUnchanged) {
   writeFile(D + "/good.c", Fixed);
   ASSERT_EQ(run(Scan, Out), 0) << Out;
   EXPECT_THAT(Out, Not(HasSubstr(Kept)));
+  EXPECT_THAT(Out, HasSubstr("(load "));
   EXPECT_THAT(Out, HasSubstr("2 lock classes, 1 edges, 0 findings"));
+}
+
+/// Everything a global step writes, function ids replaced by names.
+std::string globalOutput(const std::string &Db) {
+  std::string Edges, Report;
+  run(bin() + " query --db " + Db +
+          " \"SELECT h.name, e.held_mode, a.name, e.acquired_mode, e.tags, "
+          "f.name, f.file, e.held_line, e.hops, (SELECT group_concat(function "
+          "|| ':' || file || ':' || line || ':' || coalesce(via, '') || ':' || "
+          "coalesce(api, ''), ' > ') FROM (SELECT * FROM edge_hop WHERE "
+          "edge_id = e.id ORDER BY seq)) FROM edge e JOIN lock_class h ON h.id "
+          "= e.held_id JOIN lock_class a ON a.id = e.acquired_id JOIN function "
+          "f ON f.id = e.function_id ORDER BY e.id\"",
+      Edges);
+  run(bin() + " report --format json --db " + Db, Report);
+  return Edges + Report;
+}
+
+TEST(Cli, MovedLinesMoveTheStoredOutput) {
+  std::string Case = corpusDir() + "/seed002-aio-mutex", D = tempDir(), Out;
+  for (const char *F : {"aio.c", "aio.h", "migrate.c"})
+    writeFile(D + "/" + F, readFile(Case + "/" + F));
+  std::string Scan = bin() + " scan --no-progress --compdb " +
+                     writeCompDb(D, D) + " --root " + D + " --db " + D;
+  const std::string Moved = "(kept: only lines changed, moved in ";
+  ASSERT_EQ(run(Scan + "/x.db", Out), 0) << Out;
+  std::string TUs = "SELECT id, file FROM tu ORDER BY id";
+  std::string TUsBefore, TUsAfter;
+  ASSERT_EQ(run(bin() + " query --db " + D + "/x.db \"" + TUs + "\"", TUsBefore), 0);
+  std::string Before = globalOutput(D + "/x.db");
+  ASSERT_THAT(Before, HasSubstr("aio_migratepage:aio.c:77:"));
+  ASSERT_THAT(Before, HasSubstr("aio_read_events_ring\taio.c\t52\t1\t"));
+
+  // Two lines above everything: aio.c's four functions move, and so do
+  // the witnesses that pass through them from migrate.c. 14 rows: the five
+  // edges made in aio.c and nine hops in aio.c.
+  std::string Aio = readFile(D + "/aio.c");
+  writeFile(D + "/aio.c", "/* two more\n   lines */\n" + Aio);
+  ASSERT_EQ(run(Scan + "/x.db", Out), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr(Moved + "4 functions of 1 files, 14 rows)"));
+  std::string After = globalOutput(D + "/x.db");
+  EXPECT_THAT(After, HasSubstr("aio_migratepage:aio.c:79:"));
+  EXPECT_THAT(After, HasSubstr("aio_read_events_ring\taio.c\t54\t1\t"));
+  ASSERT_EQ(run(Scan + "/fresh.db", Out), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("(load "));
+  EXPECT_EQ(After, globalOutput(D + "/fresh.db"));
+  // A replaced TU keeps its id (static callees resolve in the first TU).
+  ASSERT_EQ(run(bin() + " query --db " + D + "/x.db \"" + TUs + "\"", TUsAfter), 0);
+  EXPECT_EQ(TUsBefore, TUsAfter);
+  ASSERT_EQ(run(bin() + " query --db " + D + "/x.db \"PRAGMA foreign_key_check\"", Out), 0) << Out;
+  EXPECT_EQ(Out, "table\trowid\tparent\tfkid\n");
+
+  // Two functions trade places: lines cross, witnesses could be chosen
+  // otherwise, so the global step runs.
+  size_t Read = Aio.find("long aio_read_events_ring");
+  size_t Migrate = Aio.find("static int aio_migratepage");
+  size_t Ops = Aio.find("const struct address_space_operations");
+  std::string Swapped = Aio.substr(0, Read) + Aio.substr(Migrate, Ops - Migrate) +
+                        Aio.substr(Read, Migrate - Read) + Aio.substr(Ops);
+  writeFile(D + "/aio.c", Swapped);
+  ASSERT_EQ(run(Scan + "/x.db", Out), 0) << Out;
+  EXPECT_THAT(Out, Not(HasSubstr(Moved)));
+  EXPECT_THAT(Out, HasSubstr("(load "));
+  llvm::sys::fs::remove(D + "/fresh.db");
+  ASSERT_EQ(run(Scan + "/fresh.db", Out), 0) << Out;
+  EXPECT_EQ(globalOutput(D + "/x.db"), globalOutput(D + "/fresh.db"));
 }
 
 TEST(Cli, ScanNeverReplacesAFileItCannotRead) {
