@@ -340,6 +340,84 @@ Error globalStep(Store &S, const rules::RuleSet &Rules,
   return Error::success();
 }
 
+/// Whether a store's global output can stay as it is.
+struct GlobalState {
+  /// globalInputKey() of the facts, and of their shapes.
+  std::string Key, Shape;
+  /// Facts, rules, suppressions and binary are what the output was made
+  /// from.
+  bool Same = false;
+  /// Only lines of the facts changed (moveResults()).
+  bool SameShape = false;
+  /// The stored output's figures.
+  ScanResult Prev;
+};
+
+Expected<GlobalState> globalState(Store &S, const rules::RuleSet &Rules,
+                                  ArrayRef<Suppression> Sups) {
+  GlobalState G;
+  Expected<std::string> Facts = S.factsDigest();
+  if (!Facts)
+    return Facts.takeError();
+  Expected<std::string> Shapes = S.shapeDigest();
+  if (!Shapes)
+    return Shapes.takeError();
+  G.Key = globalInputKey(*Facts, Rules, Sups);
+  G.Shape = globalInputKey(*Shapes, Rules, Sups);
+  Expected<std::string> Old = S.meta("global_input");
+  if (!Old)
+    return Old.takeError();
+  Expected<std::string> OldShape = S.meta("global_shape");
+  if (!OldShape)
+    return OldShape.takeError();
+  Expected<std::string> Res = S.meta("global_result");
+  if (!Res)
+    return Res.takeError();
+  if (resultFromJSON(*Res, G.Prev)) {
+    G.Same = *Old == G.Key;
+    G.SameShape = !G.Same && *OldShape == G.Shape;
+  }
+  return G;
+}
+
+/// Keeps the stored output: its figures go into R. Where only lines
+/// changed, moves them first; false (nothing written) when they cannot be
+/// moved exactly.
+Expected<bool> keepOutput(Store &S, GlobalState &G, ScanResult &R) {
+  if (!G.Same) {
+    if (!G.SameShape)
+      return false;
+    Expected<std::optional<LineMoves>> M = moveResults(S);
+    if (!M)
+      return M.takeError();
+    if (!*M)
+      return false;
+    R.GlobalMoved = true;
+    R.Moves = **M;
+  }
+  R.GlobalReused = true;
+  R.Functions = G.Prev.Functions;
+  R.Stats = G.Prev.Stats;
+  R.Classes = G.Prev.Classes;
+  R.Edges = G.Prev.Edges;
+  R.Findings = G.Prev.Findings;
+  R.Suppressed = G.Prev.Suppressed;
+  R.Stale = std::move(G.Prev.Stale);
+  return true;
+}
+
+/// The keys of the output the store now holds, and what it was made with.
+Error setGlobalMeta(Store &S, const GlobalState &G,
+                    const rules::RuleSet &Rules, StringRef Root) {
+  if (Error E = S.setMeta("global_input", G.Key))
+    return E;
+  if (Error E = S.setMeta("global_shape", G.Shape))
+    return E;
+  if (Error E = S.setMeta("rules", join(Rules.Files, "\n")))
+    return E;
+  return S.setMeta("root", Root);
+}
+
 Error fillInfo(Store &S, ScanResult &R) {
   Expected<std::vector<TURecord>> TUs = S.loadTUs(/*WithInputs=*/false);
   if (!TUs)
@@ -415,6 +493,10 @@ WorkerResult runWorker(StringRef Binary, const tooling::CompileCommand &C,
   return R;
 }
 
+/// Most re-parsed TUs whose facts a scan holds in memory to try an update
+/// in place (PendingDb::updateInPlace()) before copying the database.
+constexpr size_t MaxInPlaceTUs = 32;
+
 /// A database built as NAME.new and renamed to NAME by commit(); removed on
 /// failure, on return without commit and on a signal. NAME.lock, locked
 /// while the scan runs, keeps two scans from writing the same database.
@@ -437,9 +519,8 @@ public:
     sys::fs::closeFile(F);
   }
 
-  /// Starts from a copy of the existing database when Reuse is set and it
-  /// is one this build reads, else from an empty one.
-  Error open(bool Reuse) {
+  /// Takes NAME.lock; fails when another scan holds it.
+  Error lock() {
     int FD;
     if (std::error_code EC = sys::fs::openFileForReadWrite(
             LockPath, FD, sys::fs::CD_OpenAlways, sys::fs::OF_None))
@@ -451,25 +532,81 @@ public:
                   " is locked)");
     }
     LockFD = FD;
+    return Error::success();
+  }
+
+  /// The TUs of the existing database (none when there is none). Fails
+  /// for a file this build cannot read: a scan never replaces it, it may
+  /// be anything.
+  Expected<std::vector<TURecord>> previousTUs() {
+    if (!sys::fs::exists(Final))
+      return std::vector<TURecord>();
+    Expected<std::unique_ptr<Store>> Old = Store::open(Final, true);
+    if (!Old)
+      return fail(toString(Old.takeError()) + "; remove it or choose "
+                                                "another --db");
+    return (*Old)->loadTUs();
+  }
+
+  /// A small re-scan (Updates: the re-extracted TUs, Removed: TUs that
+  /// left the build) whose global step's output can be kept or moved is
+  /// applied to the database in place, in one SQLite transaction: no copy
+  /// of a database of gigabytes, no integrity check of all of it. False,
+  /// with the database untouched, when the global step must run.
+  Expected<bool>
+  updateInPlace(ArrayRef<std::pair<TURecord, std::optional<TUFacts>>> Updates,
+                ArrayRef<std::string> Removed, const rules::RuleSet &Rules,
+                ArrayRef<Suppression> Sups, StringRef Root, ScanResult &R) {
+    Expected<std::unique_ptr<Store>> O = Store::open(Final, false);
+    if (!O)
+      return O.takeError();
+    Store &In = **O;
+    // An error closes the connection, which rolls the transaction back.
+    if (Error E = In.begin())
+      return std::move(E);
+    for (const std::string &F : Removed)
+      if (Error E = In.removeTU(F))
+        return std::move(E);
+    for (const auto &[Rec, Facts] : Updates)
+      if (Expected<int64_t> Id = In.putTU(Rec, Facts ? &*Facts : nullptr);
+          !Id)
+        return Id.takeError();
+    auto T0 = Clock::now();
+    Expected<GlobalState> G = globalState(In, Rules, Sups);
+    if (!G)
+      return G.takeError();
+    Expected<bool> Kept = keepOutput(In, *G, R);
+    if (!Kept)
+      return Kept.takeError();
+    if (!*Kept) {
+      if (Error E = In.rollback())
+        return std::move(E);
+      R.GlobalReused = false;
+      return false;
+    }
+    if (Error E = setGlobalMeta(In, *G, Rules, Root))
+      return std::move(E);
+    if (Error E = In.commit())
+      return std::move(E);
+    R.GlobalSeconds = secondsSince(T0);
+    if (Error E = fillInfo(In, R))
+      return std::move(E);
+    return true;
+  }
+
+  /// Starts from a copy of the existing database when Reuse is set, else
+  /// from an empty one. previousTUs() checked that it is one this build
+  /// reads.
+  Error open(bool Reuse) {
     sys::fs::remove(New);
     sys::RemoveFileOnSignal(New);
-    if (sys::fs::exists(Final)) {
-      // Never replace a file this build cannot read: it may be anything.
-      Expected<std::unique_ptr<Store>> Old = Store::open(Final, true);
-      if (!Old)
-        return fail(toString(Old.takeError()) + "; remove it or choose "
-                                                  "another --db");
-      if (!Reuse)
-        Old->reset();
-      else if (std::error_code EC = sys::fs::copy_file(Final, New))
+    if (sys::fs::exists(Final) && Reuse) {
+      if (std::error_code EC = sys::fs::copy_file(Final, New))
         return fail("cannot write " + New + ": " + EC.message());
-      else {
-        Old->reset();
-        auto O = Store::open(New, /*ReadOnly=*/false);
-        if (!O)
-          return O.takeError();
-        S = std::move(*O);
-      }
+      auto O = Store::open(New, /*ReadOnly=*/false);
+      if (!O)
+        return O.takeError();
+      S = std::move(*O);
     }
     if (!S) {
       auto C = Store::create(New);
@@ -490,83 +627,47 @@ public:
   Error commit(const rules::RuleSet &Rules, ArrayRef<Suppression> Sups,
                StringRef Root, ScanResult &R, bool Global = true) {
     auto T0 = Clock::now();
-    std::string Key, Shape;
-    bool Reuse = false, Move = false;
-    ScanResult Prev;
+    GlobalState G;
+    bool Kept = false;
     if (Global) {
-      Expected<std::string> Facts = S->factsDigest();
-      if (!Facts)
-        return Facts.takeError();
-      Expected<std::string> Shapes = S->shapeDigest();
-      if (!Shapes)
-        return Shapes.takeError();
-      Key = globalInputKey(*Facts, Rules, Sups);
-      Shape = globalInputKey(*Shapes, Rules, Sups);
-      Expected<std::string> Old = S->meta("global_input");
-      if (!Old)
-        return Old.takeError();
-      Expected<std::string> OldShape = S->meta("global_shape");
-      if (!OldShape)
-        return OldShape.takeError();
-      Expected<std::string> Res = S->meta("global_result");
-      if (!Res)
-        return Res.takeError();
-      if (resultFromJSON(*Res, Prev)) {
-        Reuse = *Old == Key;
-        Move = !Reuse && *OldShape == Shape;
+      Expected<GlobalState> GS = globalState(*S, Rules, Sups);
+      if (!GS)
+        return GS.takeError();
+      G = std::move(*GS);
+      if (G.Same || G.SameShape) {
+        if (Error E = S->begin())
+          return E;
+        Expected<bool> K = keepOutput(*S, G, R);
+        if (!K)
+          return K.takeError();
+        Kept = *K;
+        if (Error E = S->commit())
+          return E;
       }
-    }
-    if (Move) {
-      // Only lines changed: move the output's lines, or, where that could
-      // differ from recomputing, recompute.
-      if (Error E = S->begin())
-        return E;
-      Expected<std::optional<LineMoves>> M = moveResults(*S);
-      if (!M)
-        return M.takeError();
-      if (*M) {
-        Reuse = true;
-        R.GlobalMoved = true;
-        R.Moves = **M;
-      }
-      if (Error E = S->commit())
-        return E;
-    }
-    if (Reuse) {
-      R.Functions = Prev.Functions;
-      R.Stats = Prev.Stats;
-      R.Classes = Prev.Classes;
-      R.Edges = Prev.Edges;
-      R.Findings = Prev.Findings;
-      R.Suppressed = Prev.Suppressed;
-      R.Stale = std::move(Prev.Stale);
     }
     // Outside the transaction, where emptying a table is one step.
-    if (!Reuse)
+    if (!Kept)
       if (Error E = S->clearGlobal())
         return E;
     if (Error E = S->begin())
       return E;
-    if (Global && !Reuse) {
+    if (Global && !Kept) {
       if (Error E = globalStep(*S, Rules, Sups, R))
         return E;
       if (Error E = S->setMeta("global_result", resultToJSON(R)))
         return E;
     }
-    if (Global) {
-      if (Error E = S->setMeta("global_input", Key))
-        return E;
-      if (Error E = S->setMeta("global_shape", Shape))
-        return E;
-    }
-    if (Reuse) {
-      R.GlobalReused = true;
+    if (Kept)
       R.GlobalSeconds = secondsSince(T0);
+    if (Global) {
+      if (Error E = setGlobalMeta(*S, G, Rules, Root))
+        return E;
+    } else {
+      if (Error E = S->setMeta("rules", join(Rules.Files, "\n")))
+        return E;
+      if (Error E = S->setMeta("root", Root))
+        return E;
     }
-    if (Error E = S->setMeta("rules", join(Rules.Files, "\n")))
-      return E;
-    if (Error E = S->setMeta("root", Root))
-      return E;
     if (Error E = S->commit())
       return E;
     if (Error E = fillInfo(*S, R))
@@ -626,10 +727,12 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
     return fail("no worker binary to parse translation units with");
 
   PendingDb Db(Opts.DbPath);
-  if (Error E = Db.open(/*Reuse=*/!Opts.Full))
+  if (Error E = Db.lock())
     return std::move(E);
-  Store &S = Db.store();
-
+  Expected<std::vector<TURecord>> Stored = Db.previousTUs();
+  if (!Stored)
+    return Stored.takeError();
+  bool Reuse = !Opts.Full && !Stored->empty();
   // Which TUs to (re)extract.
   std::vector<std::string> Files = (*CDB)->getAllFiles();
   llvm::sort(Files);
@@ -640,12 +743,10 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
     });
   if (Files.empty())
     return fail("no file of the compile database matches the filter");
-  Expected<std::vector<TURecord>> Stored = S.loadTUs();
-  if (!Stored)
-    return Stored.takeError();
   StringMap<TURecord> Previous;
-  for (TURecord &T : *Stored)
-    Previous[T.File] = std::move(T);
+  if (Reuse)
+    for (TURecord &T : *Stored)
+      Previous[T.File] = std::move(T);
 
   FileHashes Hashes;
   std::string Tool = extractorId();
@@ -682,11 +783,31 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
     Jobs.push_back({Rel, std::move(C)});
   }
   // TUs that left the build (only when scanning the whole database).
+  std::vector<std::string> Removed;
   if (Opts.Filters.empty())
     for (auto &KV : Previous)
       if (!Current.contains(KV.getKey()))
-        if (Error E = S.removeTU(KV.getKey()))
-          return std::move(E);
+        Removed.push_back(KV.getKey().str());
+  sort(Removed);
+
+  // A few TUs to parse again: their facts are held until it is known
+  // whether the global step must run (then the database is copied) or
+  // its output can be kept (then the database is updated in place).
+  bool InPlace = Reuse && !Opts.ExtractOnly && Jobs.size() <= MaxInPlaceTUs;
+  std::vector<std::pair<TURecord, std::optional<TUFacts>>> Held;
+  Store *S = nullptr;
+  auto OpenCopy = [&]() -> Error {
+    if (Error E = Db.open(Reuse))
+      return E;
+    S = &Db.store();
+    for (const std::string &F : Removed)
+      if (Error E = S->removeTU(F))
+        return E;
+    return Error::success();
+  };
+  if (!InPlace)
+    if (Error E = OpenCopy())
+      return std::move(E);
 
   auto T0 = Clock::now();
   std::mutex WriteLock;
@@ -722,8 +843,12 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
         }
         {
           std::lock_guard<std::mutex> G(WriteLock);
-          if (!Failed) {
-            Expected<int64_t> Id = S.putTU(Rec, Rec.Ok ? &W.Facts : nullptr);
+          if (InPlace) {
+            Held.emplace_back(std::move(Rec), std::nullopt);
+            if (Held.back().first.Ok)
+              Held.back().second = std::move(W.Facts);
+          } else if (!Failed) {
+            Expected<int64_t> Id = S->putTU(Rec, Rec.Ok ? &W.Facts : nullptr);
             if (!Id) {
               Failed = true;
               WriteError = Id.takeError();
@@ -738,6 +863,24 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
     return std::move(WriteError);
   Result.ExtractSeconds = secondsSince(T0);
   Result.Analysed = Jobs.size();
+  if (InPlace) {
+    // In the order of the compile database, as the workers' finishing
+    // order must not matter.
+    sort(Held, [](const auto &A, const auto &B) {
+      return A.first.File < B.first.File;
+    });
+    Expected<bool> Done = Db.updateInPlace(Held, Removed, Rules,
+                                           Opts.Suppressions, Root, Result);
+    if (!Done)
+      return Done.takeError();
+    if (*Done)
+      return Result;
+    if (Error E = OpenCopy())
+      return std::move(E);
+    for (const auto &[Rec, Facts] : Held)
+      if (Expected<int64_t> Id = S->putTU(Rec, Facts ? &*Facts : nullptr); !Id)
+        return Id.takeError();
+  }
   if (Error E = Db.commit(Rules, Opts.Suppressions, Root, Result,
                           /*Global=*/!Opts.ExtractOnly))
     return std::move(E);
@@ -761,6 +904,10 @@ Expected<ScanResult> mergeShards(StringRef ShardDir, StringRef DbPath,
                 "--shards=" + ShardDir + "\" first)");
   llvm::sort(Shards);
   PendingDb Db(DbPath.str());
+  if (Error E = Db.lock())
+    return std::move(E);
+  if (Expected<std::vector<TURecord>> Old = Db.previousTUs(); !Old)
+    return Old.takeError();
   if (Error E = Db.open(/*Reuse=*/false))
     return std::move(E);
   ScanResult Result;

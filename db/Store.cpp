@@ -134,10 +134,30 @@ Expected<std::unique_ptr<Store>> Store::create(StringRef Path) {
   return std::move(S);
 }
 
+/// A scan interrupted while it updated a database in place leaves a hot
+/// journal, which only a writer can roll back (a reader gets
+/// SQLITE_READONLY_ROLLBACK): the first read of a writer does. Without
+/// write access the reader's open reports the error.
+static void rollBackHotJournal(StringRef Path) {
+  auto W = Database::open(Path, Database::OpenMode::ReadWrite);
+  if (!W) {
+    consumeError(W.takeError());
+    return;
+  }
+  auto Q = (*W)->prepare("PRAGMA user_version");
+  if (!Q) {
+    consumeError(Q.takeError());
+    return;
+  }
+  consumeError(Q->step().takeError());
+}
+
 Expected<std::unique_ptr<Store>> Store::open(StringRef Path, bool ReadOnly) {
   if (!sys::fs::exists(Path))
     return createStringError(inconvertibleErrorCode(), "%s: no such database",
                              Path.str().c_str());
+  if (ReadOnly && sys::fs::exists(Path + "-journal"))
+    rollBackHotJournal(Path);
   auto Db = Database::open(Path, ReadOnly ? Database::OpenMode::ReadOnly
                                           : Database::OpenMode::ReadWrite);
   if (!Db)

@@ -169,6 +169,25 @@ TEST(Cli, InterruptedScanLeavesOldDatabaseIntact) {
   EXPECT_EQ(readFile(D + "/x.db"), Before);
 }
 
+TEST(Cli, HotJournalOfAKilledWriterIsRolledBackForReaders) {
+  // A small re-scan updates the database in place, in one transaction; a
+  // writer killed within it leaves a hot journal that read-only opens
+  // cannot roll back themselves.
+  std::string D = mixedTree(), Out, Before;
+  ASSERT_EQ(run(bin() + " scan --no-progress -p " + D + " --db " + D + "/x.db", Out), 0) << Out;
+  ASSERT_EQ(run(bin() + " report --db " + D + "/x.db", Before), 0) << Before;
+  ASSERT_THAT(Before, HasSubstr("foo.a -> foo.b -> foo.a"));
+  run("printf 'PRAGMA cache_size = 1;\\nBEGIN;\\nDELETE FROM finding_edge;\\n"
+      "DELETE FROM finding;\\nINSERT INTO meta SELECT i, hex(randomblob(3000)) "
+      "FROM (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c "
+      "WHERE i < 500) SELECT i FROM c);\\n.system kill -9 $PPID\\n' | sqlite3 " +
+          D + "/x.db",
+      Out);
+  ASSERT_TRUE(llvm::sys::fs::exists(D + "/x.db-journal")) << Out;
+  EXPECT_EQ(run(bin() + " report --db " + D + "/x.db", Out), 0);
+  EXPECT_EQ(Out, Before);
+}
+
 TEST(Cli, ConcurrentScansOfOneDatabaseAreRefused) {
   // A second scan into the same --db used to delete the first one's
   // NAME.new; now it stops at NAME.lock and leaves everything alone.
@@ -286,10 +305,19 @@ TEST(Cli, MovedLinesMoveTheStoredOutput) {
   // Two lines above everything: aio.c's four functions move, and so do
   // the witnesses that pass through them from migrate.c. 14 rows: the five
   // edges made in aio.c and nine hops in aio.c.
+  // The database is updated in place (same file), not copied and renamed.
+  auto Inode = [&] {
+    llvm::sys::fs::UniqueID U;
+    EXPECT_FALSE(llvm::sys::fs::getUniqueID(D + "/x.db", U));
+    return U;
+  };
+  llvm::sys::fs::UniqueID First = Inode();
   std::string Aio = readFile(D + "/aio.c");
   writeFile(D + "/aio.c", "/* two more\n   lines */\n" + Aio);
   ASSERT_EQ(run(Scan + "/x.db", Out), 0) << Out;
   EXPECT_THAT(Out, HasSubstr(Moved + "4 functions of 1 files, 14 rows)"));
+  EXPECT_EQ(Inode(), First);
+  EXPECT_FALSE(llvm::sys::fs::exists(D + "/x.db-journal"));
   std::string After = globalOutput(D + "/x.db");
   EXPECT_THAT(After, HasSubstr("aio_migratepage:aio.c:79:"));
   EXPECT_THAT(After, HasSubstr("aio_read_events_ring\taio.c\t54\t1\t"));
@@ -313,6 +341,7 @@ TEST(Cli, MovedLinesMoveTheStoredOutput) {
   ASSERT_EQ(run(Scan + "/x.db", Out), 0) << Out;
   EXPECT_THAT(Out, Not(HasSubstr(Moved)));
   EXPECT_THAT(Out, HasSubstr("(load "));
+  EXPECT_NE(Inode(), First) << "a global step writes a copy";
   llvm::sys::fs::remove(D + "/fresh.db");
   ASSERT_EQ(run(Scan + "/fresh.db", Out), 0) << Out;
   EXPECT_EQ(globalOutput(D + "/x.db"), globalOutput(D + "/fresh.db"));
