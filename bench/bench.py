@@ -4,10 +4,12 @@
 Runs, in one go, on the same compile commands and at the same -j:
   1. clang-19 -fsyntax-only over every TU (the yardstick: Clang's parse time),
   2. a full lockgraph scan (--full: every TU extracted, then the global step),
-  3. two one-file re-scans of one TU's source: after a comment is appended
-     (the TU is parsed again, its facts are the same, the stored global
-     step is kept) and after a line is inserted at the top (every function
-     of the file moves a line, so the global step runs again).
+  3. three one-file re-scans of one TU's source: after a comment is
+     appended (the TU is parsed again, its facts are the same, the stored
+     global step is kept), after a line is inserted at the top (every
+     function of the file moves a line: the stored output's lines are
+     moved) and after a function is added at the end (the facts change:
+     the global step runs again).
 Prints wall and CPU time, peak memory per worker process and of the largest
 process (the scan itself, in the global step), and database size.
 This is a benchmark, not a test: it prints figures and asserts nothing.
@@ -121,7 +123,10 @@ def main():
     one = syntax_only(e, 1) if e else {"wall": 0.0}
     print(f"{touch}: syntax-only parse {one['wall']:.1f} s")
     edits = [("comment appended", original + b"\n/* lockgraph benchmark edit */\n"),
-             ("line inserted at the top", b"/* lockgraph benchmark edit */\n" + original)]
+             ("line inserted at the top", b"/* lockgraph benchmark edit */\n" + original),
+             ("function added at the end", original +
+              b"\nvoid lockgraph_bench_edit(void);\n"
+              b"void lockgraph_bench_edit(void) { might_sleep(); }\n")]
     try:
         for what, text in edits:
             open(path, "wb").write(text)

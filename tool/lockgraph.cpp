@@ -333,16 +333,24 @@ int runKernelCmd() {
     Top = 20;
   if (KernelCompDb.empty()) {
     // Some files include sources or headers that kbuild generates only while
-    // building (security/selinux/flask.h, *.asn1.c, lib/crc32table.h): a
-    // first pass extracts, then make builds the objects of the files that
-    // missed one, and the scan proper re-extracts just those.
+    // building (security/selinux/flask.h, *.asn1.c, lib/crc32table.h): make
+    // builds the objects of the files that missed one, and a scan
+    // re-extracts just those. On a new database a first pass only extracts
+    // (the global step runs once, after make); on an existing one the scan
+    // runs at once (keeping its output where it can) and again only when
+    // some file missed a generated one.
+    bool NewDb = Full || !sys::fs::exists(DbPath);
     ScanOptions First = Opts;
-    First.ExtractOnly = true;
+    First.ExtractOnly = NewDb;
     First.DbPath = DbPath;
     First.Jobs = Jobs;
     First.Full = Full;
     First.Progress = !NoProgress;
     First.WorkerBinary = Self;
+    Expected<std::vector<Suppression>> Sups = suppressions();
+    if (!Sups)
+      return error(Sups.takeError());
+    First.Suppressions = std::move(*Sups);
     Expected<ScanResult> R = runScan(First, *Rules);
     if (!R)
       return error(R.takeError());
@@ -354,6 +362,8 @@ int runKernelCmd() {
         sys::path::replace_extension(O, "o");
         Objects.push_back(O.str().str());
       }
+    if (!NewDb && Objects.empty())
+      return summarizeAndReport(std::move(R));
     if (!Objects.empty()) {
       errs() << "lockgraph: " << Objects.size()
              << " files miss a source or header kbuild generates while "

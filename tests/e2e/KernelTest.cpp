@@ -99,6 +99,9 @@ TEST(Kernel, ConfiguresPreparesAndScansAFakeTree) {
   ASSERT_EQ(RC, 0) << Out;
   EXPECT_EQ(readFile(D + "/.config"), "CONFIG_MINE=y\n");
   EXPECT_THAT(Out, HasSubstr("2 translation units: 0 analysed, 2 unchanged"));
+  // One pass on an existing database: the global step's output is kept.
+  EXPECT_THAT(Out, HasSubstr("(kept: facts, rules and suppressions unchanged)"));
+  EXPECT_THAT(Out, HasSubstr("inversion inode.i_mmap inode.i_rwsem\n"));
 }
 
 TEST(Kernel, NotAKernelTreeIsOneLineExit2) {
