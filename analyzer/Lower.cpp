@@ -30,6 +30,7 @@
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/Builtins.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/Path.h"
@@ -119,6 +120,8 @@ private:
   ArgValue pathOf(const Expr *E, unsigned Depth = 0) const;
   ArgValue varPath(const VarDecl *VD, unsigned Depth) const;
   std::string spelling(const Expr *E, unsigned Depth) const;
+  /// L is in the expansion of `__LINE__`.
+  bool isLineMacro(SourceLocation L) const;
   std::optional<ArgValue> guardLock(const Expr *Base, const FieldDecl *Field,
                                     unsigned Depth) const;
   std::optional<CallEvent> callEvent(const CallExpr *CE) const;
@@ -263,12 +266,34 @@ ArgValue Lowerer::pathOf(const Expr *E, unsigned Depth) const {
       return varPath(VD, Depth);
     return ArgValue::unknown();
   }
+  if (isa<IntegerLiteral>(E) && isLineMacro(E->getBeginLoc())) {
+    // might_sleep()'s and WARN_ON()'s line number says nothing about locks
+    // but non-zero; as a number it would make the facts change with every
+    // line added above (an edit whose output lines can be moved instead).
+    ArgValue A = ArgValue::integer(1);
+    A.Text = "__LINE__";
+    return A;
+  }
   if (E->getType()->isIntegralOrEnumerationType() && !E->isValueDependent()) {
     Expr::EvalResult R;
     if (E->EvaluateAsInt(R, Ctx))
       return ArgValue::integer(R.Val.getInt().getExtValue());
   }
   return ArgValue::unknown();
+}
+
+bool Lowerer::isLineMacro(SourceLocation L) const {
+  if (!L.isMacroID())
+    return false;
+  // The literal is the expansion of the builtin macro, which starts at the
+  // `__LINE__` token.
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceLocation Tok =
+      SM.getSpellingLoc(SM.getImmediateExpansionRange(L).getBegin());
+  SmallString<16> Buf;
+  bool Invalid = false;
+  StringRef S = Lexer::getSpelling(Tok, Buf, SM, Ctx.getLangOpts(), &Invalid);
+  return !Invalid && S == "__LINE__";
 }
 
 /// The lock a guard's `lock` member holds. In the constructor, `_T` points

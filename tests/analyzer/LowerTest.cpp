@@ -382,3 +382,39 @@ TEST(Lower, GlobalsAndConstants) {
 }
 
 } // namespace
+
+TEST(Lower, LineMacroArgumentIsNonzeroNotTheLine) {
+  // might_sleep() passes __LINE__: as a number the facts would change with
+  // every line added above, and a re-scan could not move the output.
+  const char *Code = "void __might_sleep(const char *file, int line);\n"
+                     "#define might_sleep() __might_sleep(__FILE__, __LINE__)\n"
+                     "void g(int n);\n"
+                     "void f(void) {\n"
+                     "  might_sleep();\n"
+                     "  g(__LINE__);\n"
+                     "  g(7);\n"
+                     "}\n";
+  TUFacts T = extract(Code);
+  const FunctionFacts *F = find(T, "f");
+  ASSERT_NE(F, nullptr);
+  auto Sleeps = events(*F, "__might_sleep");
+  ASSERT_EQ(Sleeps.size(), 1u);
+  EXPECT_EQ(Sleeps[0]->Line, 14u);
+  const ArgValue &L = Sleeps[0]->Args[1];
+  EXPECT_EQ(L.K, ArgValue::Kind::Int);
+  EXPECT_EQ(L.Int, 1);
+  EXPECT_EQ(L.Text, "__LINE__");
+  auto Gs = events(*F, "g");
+  ASSERT_EQ(Gs.size(), 2u);
+  EXPECT_EQ(Gs[0]->Args[0].Text, "__LINE__");
+  EXPECT_EQ(Gs[1]->Args[0].Int, 7) << "other literals keep their value";
+  EXPECT_EQ(Gs[1]->Args[0].Text, "7");
+
+  // Three lines above: the same facts, on other lines.
+  TUFacts Moved = extract(std::string("\n\n\n") + Code);
+  const FunctionFacts *G = find(Moved, "f");
+  ASSERT_NE(G, nullptr);
+  EXPECT_EQ(G->shape(), F->shape());
+  EXPECT_NE(G->lines(), F->lines());
+  EXPECT_EQ(G->lines()[0], F->lines()[0] + 3);
+}
