@@ -55,6 +55,8 @@ struct Edge {
   unsigned HeldLine = 0;
   std::vector<Hop> Chain;
   bool SameInstance = false;
+  /// `edge.id` when read from a database (Store::loadResults()), else 0.
+  int64_t Id = 0;
 
   unsigned indirectHops() const;
 };

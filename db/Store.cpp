@@ -691,7 +691,7 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
 }
 
 Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs,
-                         bool AllChains) {
+                         Chains Which) {
   auto Ed = Db->prepare(
       "SELECT e.id, h.name, e.held_mode, h.flavor, a.name, e.acquired_mode, "
       "a.flavor, e.tags, e.irq, e.function_id, f.name, f.file, e.held_line, "
@@ -719,29 +719,32 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs,
         E.SameInstance = Ed->integer(13);
         E.HeldTry = Ed->integer(14);
         E.HeldMust = Ed->integer(15);
-        Index[Ed->integer(0)] = G.Edges.size();
+        E.Id = Ed->integer(0);
+        Index[E.Id] = G.Edges.size();
         G.Classes[E.Held] = E.HeldFlavor;
         G.Classes[E.Acquired] = E.AcquiredFlavor;
         G.Edges.push_back(std::move(E));
         return Error::success();
       }))
     return E;
-  auto Hp = Db->prepare(
-      AllChains ? "SELECT edge_id, function, file, line, via, api FROM "
-                  "edge_hop ORDER BY edge_id, seq"
-                : "SELECT h.edge_id, h.function, h.file, h.line, h.via, h.api "
-                  "FROM (SELECT DISTINCT edge_id FROM finding_edge) f JOIN "
-                  "edge_hop h ON h.edge_id = f.edge_id ORDER BY h.edge_id, "
-                  "h.seq");
-  if (!Hp)
-    return Hp.takeError();
-  if (Error E = Hp->forEachRow([&]() -> Error {
-        Hop H{Hp->text(1), Hp->text(2), unsigned(Hp->integer(3)), Hp->text(4),
-              Hp->text(5)};
-        G.Edges[Index[Hp->integer(0)]].Chain.push_back(std::move(H));
-        return Error::success();
-      }))
-    return E;
+  if (Which != Chains::None) {
+    auto Hp = Db->prepare(
+        Which == Chains::All
+            ? "SELECT edge_id, function, file, line, via, api FROM edge_hop "
+              "ORDER BY edge_id, seq"
+            : "SELECT h.edge_id, h.function, h.file, h.line, h.via, h.api "
+              "FROM (SELECT DISTINCT edge_id FROM finding_edge) f JOIN "
+              "edge_hop h ON h.edge_id = f.edge_id ORDER BY h.edge_id, h.seq");
+    if (!Hp)
+      return Hp.takeError();
+    if (Error E = Hp->forEachRow([&]() -> Error {
+          Hop H{Hp->text(1), Hp->text(2), unsigned(Hp->integer(3)),
+                Hp->text(4), Hp->text(5)};
+          G.Edges[Index[Hp->integer(0)]].Chain.push_back(std::move(H));
+          return Error::success();
+        }))
+      return E;
+  }
   auto Fd = Db->prepare("SELECT id, kind, rule, rank, locks, message, "
                         "suppressed, suppression_reason FROM finding ORDER BY "
                         "rank DESC, id");
@@ -786,6 +789,27 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs,
         return Error::success();
       }))
     return E;
+  return Error::success();
+}
+
+Error Store::loadChains(LockGraph &G, ArrayRef<size_t> Edges) {
+  auto Hp = Db->prepare("SELECT function, file, line, via, api FROM edge_hop "
+                        "WHERE edge_id = ?1 ORDER BY seq");
+  if (!Hp)
+    return Hp.takeError();
+  for (size_t I : Edges) {
+    Edge &E = G.Edges[I];
+    if (!E.Chain.empty())
+      continue;
+    Hp->bind(1, E.Id);
+    if (Error Err = Hp->forEachRow([&]() -> Error {
+          E.Chain.push_back(Hop{Hp->text(0), Hp->text(1),
+                                unsigned(Hp->integer(2)), Hp->text(3),
+                                Hp->text(4)});
+          return Error::success();
+        }))
+      return Err;
+  }
   return Error::success();
 }
 

@@ -95,11 +95,22 @@ public:
   llvm::Error clearGlobal();
   /// Writes the global step's output (after clearGlobal()).
   llvm::Error putResults(const LockGraph &G, const std::vector<Finding> &F);
-  /// Reads it back, findings in rank order. Witness chains are read for
-  /// the findings' edges only unless AllChains is set: the whole kernel has
-  /// some 15 million hops, a fifth of them in findings.
+  /// Which witness chains loadResults() reads: the whole kernel has some
+  /// 15 million hops, 3 million of them in findings' edges.
+  enum class Chains {
+    /// None: the caller reads those it shows with loadChains().
+    None,
+    /// Those of the findings' edges.
+    Findings,
+    /// Every edge's (`path`).
+    All,
+  };
+  /// Reads the global step's output back, findings in rank order.
   llvm::Error loadResults(LockGraph &G, std::vector<Finding> &F,
-                          bool AllChains = false);
+                          Chains Which = Chains::Findings);
+  /// Reads the chains of these edges of G (indices into G.Edges) that
+  /// have none yet.
+  llvm::Error loadChains(LockGraph &G, llvm::ArrayRef<size_t> Edges);
   /// Inside an open transaction: commits it, runs Fn in a transaction of
   /// its own without foreign key checks (the pragma works between
   /// transactions only), and opens a new one.

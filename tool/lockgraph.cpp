@@ -118,20 +118,24 @@ int error(Error E) {
 }
 
 struct Loaded {
+  std::unique_ptr<Store> S;
   LockGraph G;
   std::vector<Finding> Fs;
   ScanInfo Info;
 };
 
-/// AllChains: also the witnesses of edges in no finding (`path`).
-Expected<Loaded> loadDb(StringRef Path, bool AllChains = false) {
+/// Which: the witness chains to read now; a report reads those of the
+/// findings it shows later (Store::Chains::None).
+Expected<Loaded> loadDb(StringRef Path,
+                        Store::Chains Which = Store::Chains::Findings) {
   auto S = Store::open(Path, /*ReadOnly=*/true);
   if (!S)
     return S.takeError();
   Loaded L;
-  if (Error E = (*S)->loadResults(L.G, L.Fs, AllChains))
+  L.S = std::move(*S);
+  if (Error E = L.S->loadResults(L.G, L.Fs, Which))
     return std::move(E);
-  Expected<std::vector<TURecord>> TUs = (*S)->loadTUs(/*WithInputs=*/false);
+  Expected<std::vector<TURecord>> TUs = L.S->loadTUs(/*WithInputs=*/false);
   if (!TUs)
     return TUs.takeError();
   for (const TURecord &T : *TUs) {
@@ -142,6 +146,13 @@ Expected<Loaded> loadDb(StringRef Path, bool AllChains = false) {
     }
   }
   return L;
+}
+
+/// A report filtered by subsystem needs every finding's chains to filter;
+/// else it reads those of the findings it shows (a few of the kernel's
+/// 78,000 findings for `--top`).
+Store::Chains reportChains() {
+  return Subsystems.empty() ? Store::Chains::None : Store::Chains::Findings;
 }
 
 int printReport(Loaded &L) {
@@ -172,6 +183,11 @@ int printReport(Loaded &L) {
   ArrayRef<Finding> Fs = Shown;
   if (Top && Top < Fs.size())
     Fs = Fs.take_front(Top);
+  std::vector<size_t> Edges;
+  for (const Finding &F : Fs)
+    Edges.insert(Edges.end(), F.Edges.begin(), F.Edges.end());
+  if (Error E = L.S->loadChains(L.G, Edges))
+    return error(std::move(E));
   L.Info.Suppressed = L.Fs.size() - Open;
   switch (Fmt) {
   case Format::Text:
@@ -239,7 +255,7 @@ int summarizeAndReport(Expected<ScanResult> R) {
                          R->Stats.LargeSccs, R->Stats.LargestScc)
                      .str()
                : std::string()));
-  Expected<Loaded> L = loadDb(DbPath);
+  Expected<Loaded> L = loadDb(DbPath, reportChains());
   if (!L)
     return error(L.takeError());
   return printReport(*L);
@@ -411,7 +427,7 @@ int runExplain() {
 }
 
 int runPath() {
-  Expected<Loaded> L = loadDb(DbPath, /*AllChains=*/true);
+  Expected<Loaded> L = loadDb(DbPath, Store::Chains::All);
   if (!L)
     return error(L.takeError());
   bool Found = false;
@@ -485,7 +501,7 @@ int main(int argc, char **argv) {
   if (MergeCmd)
     return runMergeCmd();
   if (ReportCmd) {
-    Expected<Loaded> L = loadDb(DbPath);
+    Expected<Loaded> L = loadDb(DbPath, reportChains());
     if (!L)
       return error(L.takeError());
     return printReport(*L);

@@ -228,12 +228,29 @@ TEST(Store, ResultsRoundTrip) {
   }
   LockGraph G3;
   std::vector<Finding> F3;
-  ASSERT_FALSE(bool((*S)->loadResults(G3, F3, /*AllChains=*/true)));
+  ASSERT_FALSE(bool((*S)->loadResults(G3, F3, Store::Chains::All)));
   ASSERT_EQ(G3.Edges.size(), 2u);
   ASSERT_EQ(G3.Edges[0].Chain.size(), 150u);
   ASSERT_EQ(G3.Edges[1].Chain.size(), 1u);
   EXPECT_EQ(G3.Edges[1].Chain[0].Function, "ext4_dirty_inode");
   EXPECT_EQ(G3.Edges[1].Chain[0].Line, 6163u);
+  // A report reads the chains of the findings it shows only.
+  LockGraph G5;
+  std::vector<Finding> F5;
+  ASSERT_FALSE(bool((*S)->loadResults(G5, F5, Store::Chains::None)));
+  ASSERT_EQ(G5.Edges.size(), 2u);
+  EXPECT_TRUE(G5.Edges[0].Chain.empty());
+  EXPECT_TRUE(G5.Edges[1].Chain.empty());
+  EXPECT_EQ(G5.Edges[1].Id, 2);
+  ASSERT_FALSE(bool((*S)->loadChains(G5, {1})));
+  EXPECT_TRUE(G5.Edges[0].Chain.empty());
+  ASSERT_EQ(G5.Edges[1].Chain.size(), 1u);
+  EXPECT_EQ(G5.Edges[1].Chain[0].Function, "ext4_dirty_inode");
+  EXPECT_EQ(G5.Edges[1].Chain[0].Api, "start_this_handle");
+  ASSERT_FALSE(bool((*S)->loadChains(G5, {0, 1})));
+  ASSERT_EQ(G5.Edges[0].Chain.size(), 150u);
+  EXPECT_EQ(G5.Edges[0].Chain[149].Api, "down_read");
+  EXPECT_EQ(G5.Edges[1].Chain.size(), 1u) << "not read twice";
 }
 
 } // namespace
