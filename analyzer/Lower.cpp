@@ -283,11 +283,15 @@ ArgValue Lowerer::pathOf(const Expr *E, unsigned Depth) const {
 }
 
 bool Lowerer::isLineMacro(SourceLocation L) const {
+  const SourceManager &SM = Ctx.getSourceManager();
+  // Passed as a macro argument (`get_user()` in `unlikely()`): back to
+  // where the argument's tokens came from.
+  while (L.isMacroID() && SM.isMacroArgExpansion(L))
+    L = SM.getImmediateSpellingLoc(L);
   if (!L.isMacroID())
     return false;
   // The literal is the expansion of the builtin macro, which starts at the
   // `__LINE__` token.
-  const SourceManager &SM = Ctx.getSourceManager();
   SourceLocation Tok =
       SM.getSpellingLoc(SM.getImmediateExpansionRange(L).getBegin());
   SmallString<16> Buf;

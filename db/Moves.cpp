@@ -124,7 +124,10 @@ Expected<std::optional<LineMoves>> moveResults(Store &S) {
     for (unsigned I = 0; I < Old->Lines.size(); ++I)
       M.push_back({Old->Lines[I], New.Lines[I]});
   }
-  for (auto &[File, M] : Map) {
+  // Not a structured binding: StringMapEntry's get<1>() is a copy.
+  for (auto &KV : Map) {
+    StringRef File = KV.first();
+    std::vector<std::pair<unsigned, unsigned>> &M = KV.second;
     Expected<std::vector<Body>> Same = bodies(
         Db, (Twine("SELECT ") + Columns + " FROM function f WHERE file = ?1")
                 .str(),
@@ -159,7 +162,9 @@ Expected<std::optional<LineMoves>> moveResults(Store &S) {
     return InsL.takeError();
   if (!InsF)
     return InsF.takeError();
-  for (auto &[File, M] : Map) {
+  for (auto &KV : Map) {
+    StringRef File = KV.first();
+    const std::vector<std::pair<unsigned, unsigned>> &M = KV.second;
     if (any_of(M, [](auto P) { return P.first != P.second; }))
       ++Out.Files;
     for (auto [From, To] : M)

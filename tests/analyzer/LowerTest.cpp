@@ -389,26 +389,38 @@ TEST(Lower, LineMacroArgumentIsNonzeroNotTheLine) {
   const char *Code = "void __might_sleep(const char *file, int line);\n"
                      "#define might_sleep() __might_sleep(__FILE__, __LINE__)\n"
                      "void g(int n);\n"
+                     "#define id(x) x\n"
+                     "#define get(x) ({ might_sleep(); x; })\n"
                      "void f(void) {\n"
                      "  might_sleep();\n"
                      "  g(__LINE__);\n"
                      "  g(7);\n"
+                     "  g(id(__LINE__));\n"
+                     "  if (__builtin_expect(!!(id(get(1))), 0))\n"
+                     "    g(id(id(7)));\n"
                      "}\n";
   TUFacts T = extract(Code);
   const FunctionFacts *F = find(T, "f");
   ASSERT_NE(F, nullptr);
   auto Sleeps = events(*F, "__might_sleep");
-  ASSERT_EQ(Sleeps.size(), 1u);
-  EXPECT_EQ(Sleeps[0]->Line, 14u);
-  const ArgValue &L = Sleeps[0]->Args[1];
-  EXPECT_EQ(L.K, ArgValue::Kind::Int);
-  EXPECT_EQ(L.Int, 1);
-  EXPECT_EQ(L.Text, "__LINE__");
+  ASSERT_EQ(Sleeps.size(), 2u);
+  llvm::sort(Sleeps, [](auto *A, auto *B) { return A->Line < B->Line; });
+  EXPECT_EQ(Sleeps[0]->Line, 16u);
+  EXPECT_EQ(Sleeps[1]->Line, 20u) << "in a statement expression in macro arguments";
+  for (const CallEvent *E : Sleeps) {
+    const ArgValue &L = E->Args[1];
+    EXPECT_EQ(L.K, ArgValue::Kind::Int);
+    EXPECT_EQ(L.Int, 1);
+    EXPECT_EQ(L.Text, "__LINE__");
+  }
   auto Gs = events(*F, "g");
-  ASSERT_EQ(Gs.size(), 2u);
+  ASSERT_EQ(Gs.size(), 4u);
+  llvm::sort(Gs, [](auto *A, auto *B) { return A->Line < B->Line; });
   EXPECT_EQ(Gs[0]->Args[0].Text, "__LINE__");
   EXPECT_EQ(Gs[1]->Args[0].Int, 7) << "other literals keep their value";
   EXPECT_EQ(Gs[1]->Args[0].Text, "7");
+  EXPECT_EQ(Gs[2]->Args[0].Text, "__LINE__") << "a macro argument";
+  EXPECT_EQ(Gs[3]->Args[0].Int, 7) << "a literal through two macro arguments";
 
   // Three lines above: the same facts, on other lines.
   TUFacts Moved = extract(std::string("\n\n\n") + Code);

@@ -289,8 +289,13 @@ std::string globalOutput(const std::string &Db) {
 
 TEST(Cli, MovedLinesMoveTheStoredOutput) {
   std::string Case = corpusDir() + "/seed002-aio-mutex", D = tempDir(), Out;
-  for (const char *F : {"aio.c", "aio.h", "migrate.c"})
+  for (const char *F : {"aio.h", "migrate.c"})
     writeFile(D + "/" + F, readFile(Case + "/" + F));
+  // Two calls on one line: two events with one line.
+  writeFile(D + "/aio.c",
+            readFile(Case + "/aio.c") +
+                "void aio_twice(struct kioctx *ctx) { mutex_lock(&ctx->ring_lock); "
+                "mutex_unlock(&ctx->ring_lock); }\n");
   std::string Scan = bin() + " scan --no-progress --compdb " +
                      writeCompDb(D, D) + " --root " + D + " --db " + D;
   const std::string Moved = "(kept: only lines changed, moved in ";
@@ -302,7 +307,7 @@ TEST(Cli, MovedLinesMoveTheStoredOutput) {
   ASSERT_THAT(Before, HasSubstr("aio_migratepage:aio.c:77:"));
   ASSERT_THAT(Before, HasSubstr("aio_read_events_ring\taio.c\t52\t1\t"));
 
-  // Two lines above everything: aio.c's four functions move, and so do
+  // Two lines above everything: aio.c's five functions move, and so do
   // the witnesses that pass through them from migrate.c. 14 rows: the five
   // edges made in aio.c and nine hops in aio.c.
   // The database is updated in place (same file), not copied and renamed.
@@ -315,7 +320,7 @@ TEST(Cli, MovedLinesMoveTheStoredOutput) {
   std::string Aio = readFile(D + "/aio.c");
   writeFile(D + "/aio.c", "/* two more\n   lines */\n" + Aio);
   ASSERT_EQ(run(Scan + "/x.db", Out), 0) << Out;
-  EXPECT_THAT(Out, HasSubstr(Moved + "4 functions of 1 files, 14 rows)"));
+  EXPECT_THAT(Out, HasSubstr(Moved + "5 functions of 1 files, 14 rows)"));
   EXPECT_EQ(Inode(), First);
   EXPECT_FALSE(llvm::sys::fs::exists(D + "/x.db-journal"));
   std::string After = globalOutput(D + "/x.db");
@@ -329,6 +334,19 @@ TEST(Cli, MovedLinesMoveTheStoredOutput) {
   EXPECT_EQ(TUsBefore, TUsAfter);
   ASSERT_EQ(run(bin() + " query --db " + D + "/x.db \"PRAGMA foreign_key_check\"", Out), 0) << Out;
   EXPECT_EQ(Out, "table\trowid\tparent\tfkid\n");
+
+  // A line in the middle: aio_setup_ring stays where it is, and the
+  // witness of ioctx_alloc's edge still names its line 22 (20 + 2).
+  std::string Middle = readFile(D + "/aio.c");
+  Middle.insert(Middle.find("struct kioctx *ioctx_alloc"), "\n");
+  writeFile(D + "/aio.c", Middle);
+  ASSERT_EQ(run(Scan + "/x.db", Out), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr(Moved + "4 functions of 1 files, 13 rows)"));
+  After = globalOutput(D + "/x.db");
+  EXPECT_THAT(After, HasSubstr("ioctx_alloc:aio.c:38:: > aio_setup_ring:aio.c:22::down_write"));
+  llvm::sys::fs::remove(D + "/fresh.db");
+  ASSERT_EQ(run(Scan + "/fresh.db", Out), 0) << Out;
+  EXPECT_EQ(After, globalOutput(D + "/fresh.db"));
 
   // Two functions trade places: lines cross, witnesses could be chosen
   // otherwise, so the global step runs.
