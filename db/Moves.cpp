@@ -28,6 +28,7 @@ struct Body {
   std::string Key;
   std::string File;
   std::string Shape;
+  std::string Hash;
   std::vector<unsigned> Lines;
 };
 
@@ -57,6 +58,7 @@ Expected<std::vector<Body>> bodies(Database &Db, StringRef Sql,
         B.Key = Q->text(1);
         B.File = Q->text(2);
         B.Shape = Q->text(3);
+        B.Hash = Q->text(6);
         Expected<std::vector<unsigned>> L =
             linesOf(Q->text(4), Q->integer(5));
         if (!L)
@@ -69,7 +71,7 @@ Expected<std::vector<Body>> bodies(Database &Db, StringRef Sql,
   return Out;
 }
 
-constexpr const char *Columns = "id, key, file, shape, body, line";
+constexpr const char *Columns = "id, key, file, shape, body, line, hash";
 constexpr const char *Linked =
     "EXISTS (SELECT 1 FROM tu_function WHERE function_id = f.id)";
 
@@ -94,7 +96,11 @@ Expected<std::optional<LineMoves>> moveResults(Store &S) {
   if (!Gone)
     return Gone.takeError();
 
-  // Each old body pairs with the one linked body of its function.
+  // Each old body pairs with the one linked body of its function that has
+  // its shape. Another body of the function (a __weak stub in
+  // kernel/sys_ni.c for every syscall) may stay, as long as the new body
+  // takes the old one's place among them: they load in hash order, and the
+  // first one is what calls resolve to.
   std::vector<std::pair<Body *, Body>> Pairs;
   for (Body &G : *Gone) {
     if (!Pairs.empty() && Pairs.back().first->Key == G.Key)
@@ -107,10 +113,18 @@ Expected<std::optional<LineMoves>> moveResults(Store &S) {
         {G.Key});
     if (!Now)
       return Now.takeError();
-    if (Now->size() != 1 || (*Now)[0].Shape != G.Shape ||
-        (*Now)[0].Lines.size() != G.Lines.size())
+    auto Same = [&](const Body &B) { return B.Shape == G.Shape; };
+    if (count_if(*Now, Same) != 1)
       return std::nullopt;
-    Pairs.push_back({&G, std::move((*Now)[0])});
+    auto N = find_if(*Now, Same);
+    auto Place = [&](StringRef Hash) {
+      return count_if(*Now, [&](const Body &B) {
+        return B.Id != N->Id && B.Hash < Hash;
+      });
+    };
+    if (N->Lines.size() != G.Lines.size() || Place(N->Hash) != Place(G.Hash))
+      return std::nullopt;
+    Pairs.push_back({&G, std::move(*N)});
   }
 
   // Per file, old line -> new line: the pairs' lines, and the lines of the
