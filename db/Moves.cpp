@@ -99,8 +99,9 @@ Expected<std::optional<LineMoves>> moveResults(Store &S) {
   // Each old body pairs with the one linked body of its function that has
   // its shape. Another body of the function (a __weak stub in
   // kernel/sys_ni.c for every syscall) may stay, as long as the new body
-  // takes the old one's place among them: they load in hash order, and the
-  // first one is what calls resolve to.
+  // takes the old one's place among them: they load in (shape, hash)
+  // order, and the first one is what calls resolve to. With one body of
+  // that shape, it does.
   std::vector<std::pair<Body *, Body>> Pairs;
   for (Body &G : *Gone) {
     if (!Pairs.empty() && Pairs.back().first->Key == G.Key)
@@ -117,12 +118,13 @@ Expected<std::optional<LineMoves>> moveResults(Store &S) {
     if (count_if(*Now, Same) != 1)
       return std::nullopt;
     auto N = find_if(*Now, Same);
-    auto Place = [&](StringRef Hash) {
+    auto Place = [&](const Body &X) {
       return count_if(*Now, [&](const Body &B) {
-        return B.Id != N->Id && B.Hash < Hash;
+        return B.Id != N->Id &&
+               std::tie(B.Shape, B.Hash) < std::tie(X.Shape, X.Hash);
       });
     };
-    if (N->Lines.size() != G.Lines.size() || Place(N->Hash) != Place(G.Hash))
+    if (N->Lines.size() != G.Lines.size() || Place(*N) != Place(G))
       return std::nullopt;
     Pairs.push_back({&G, std::move(*N)});
   }

@@ -355,10 +355,12 @@ Error Store::collectGarbage() {
 }
 
 Expected<std::vector<StoredFunction>> Store::loadFunctions() {
-  // Sorted by key and hash, not by id: ids depend on the order parallel
-  // workers finished, results must not.
+  // Sorted by key, not by id: ids depend on the order parallel workers
+  // finished, results must not. A key's several bodies (a header expanded
+  // differently, a __weak stub) by shape before hash: an edit that only
+  // moves lines keeps their order, which decides what calls resolve to.
   auto Q = Db->prepare("SELECT id, key, name, file, line, is_static, body FROM "
-                       "function ORDER BY key, hash");
+                       "function ORDER BY key, shape, hash");
   auto L = Db->prepare("SELECT tf.function_id, tf.tu_id FROM tu_function tf "
                        "JOIN tu ON tu.id = tf.tu_id WHERE tu.status = 'ok' "
                        "ORDER BY tf.tu_id");

@@ -154,6 +154,30 @@ TEST(Store, HeaderFunctionsAreStoredOncePerDistinctBody) {
   EXPECT_EQ(count(**S, "SELECT count(*) FROM function WHERE line = 10"), 1);
 }
 
+TEST(Store, BodiesOfOneKeyLoadByShapeThenHash) {
+  // Which of a key's bodies loads first decides what calls resolve to
+  // (a __weak stub and the real function): an edit that only moves one
+  // body's lines (another hash, the same shape) must not change it.
+  FunctionFacts Other = inlineFn(10);
+  Other.Blocks[1].Events.push_back(Other.Blocks[1].Events[0]);
+  ASSERT_NE(Other.shape(), inlineFn(10).shape());
+  std::vector<bool> MovedFirst;
+  for (unsigned Line : {10u, 11u, 500u, 20000u, 123456u}) {
+    auto S = Store::create(freshPath());
+    ASSERT_TRUE(bool(S));
+    TUFacts A, B;
+    A.Functions = {inlineFn(Line)};
+    B.Functions = {Other};
+    ASSERT_TRUE(bool((*S)->putTU(tu("fs/aio.c"), &A)));
+    ASSERT_TRUE(bool((*S)->putTU(tu("mm/gup.c"), &B)));
+    auto Fns = (*S)->loadFunctions();
+    ASSERT_TRUE(bool(Fns));
+    ASSERT_EQ(Fns->size(), 2u);
+    MovedFirst.push_back((*Fns)[0].Facts.Line == Line);
+  }
+  EXPECT_EQ(MovedFirst, std::vector<bool>(5, inlineFn(10).shape() < Other.shape()));
+}
+
 TEST(Store, ResultsRoundTrip) {
   auto S = Store::create(freshPath());
   ASSERT_TRUE(bool(S));
