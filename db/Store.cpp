@@ -431,6 +431,27 @@ Expected<std::vector<StoredFieldStore>> Store::loadFieldStores() {
   return Out;
 }
 
+/// Adds the field stores of the ok TUs to H, with or without their lines.
+static Error addFieldStores(Database &Db, SHA256 &H, bool Lines) {
+  auto Sts = Db.prepare(
+      "SELECT t.file, s.field, s.function, s.file, s.line FROM field_store s "
+      "JOIN tu t ON t.id = s.tu_id WHERE t.status = 'ok' ORDER BY t.file, "
+      "s.field, s.function, s.file, s.line");
+  if (!Sts)
+    return Sts.takeError();
+  auto Add = [&](StringRef S) {
+    H.update(S);
+    H.update(StringRef("\0", 1));
+  };
+  return Sts->forEachRow([&]() -> Error {
+    for (int C = 0; C < 4; ++C)
+      Add(Sts->text(C));
+    if (Lines)
+      Add(std::to_string(Sts->integer(4)));
+    return Error::success();
+  });
+}
+
 Expected<std::string> Store::factsDigest() {
   SHA256 H;
   auto Add = [&](StringRef S) {
@@ -448,18 +469,7 @@ Expected<std::string> Store::factsDigest() {
         return Error::success();
       }))
     return std::move(E);
-  auto Sts = Db->prepare(
-      "SELECT t.file, s.field, s.function, s.file, s.line FROM field_store s "
-      "JOIN tu t ON t.id = s.tu_id WHERE t.status = 'ok' ORDER BY t.file, "
-      "s.field, s.function, s.file, s.line");
-  if (!Sts)
-    return Sts.takeError();
-  if (Error E = Sts->forEachRow([&]() -> Error {
-        for (int C = 0; C < 4; ++C)
-          Add(Sts->text(C));
-        Add(std::to_string(Sts->integer(4)));
-        return Error::success();
-      }))
+  if (Error E = addFieldStores(*Db, H, /*Lines=*/true))
     return std::move(E);
   return toHex(H.final(), /*LowerCase=*/true);
 }
@@ -489,19 +499,7 @@ Expected<std::string> Store::shapeDigest() {
     H.update(B);
     H.update(StringRef("\n", 1));
   }
-  auto Sts = Db->prepare(
-      "SELECT t.file, s.field, s.function, s.file FROM field_store s "
-      "JOIN tu t ON t.id = s.tu_id WHERE t.status = 'ok' ORDER BY t.file, "
-      "s.field, s.function, s.file");
-  if (!Sts)
-    return Sts.takeError();
-  if (Error E = Sts->forEachRow([&]() -> Error {
-        for (int C = 0; C < 4; ++C) {
-          H.update(Sts->text(C));
-          H.update(StringRef("\0", 1));
-        }
-        return Error::success();
-      }))
+  if (Error E = addFieldStores(*Db, H, /*Lines=*/false))
     return std::move(E);
   return toHex(H.final(), /*LowerCase=*/true);
 }
