@@ -23,7 +23,9 @@ Expected<std::unique_ptr<Database>> Database::open(StringRef Path,
                              Path.str().c_str(), Msg.c_str());
   }
   sqlite3_extended_result_codes(Db, 1);
-  sqlite3_busy_timeout(Db, 5000);
+  // A reader waits out a re-scan's in-place transaction (seconds on the
+  // whole kernel) instead of failing with "database is locked".
+  sqlite3_busy_timeout(Db, 60000);
   std::unique_ptr<Database> D(new Database(Db, Path.str()));
   if (Error E = D->exec("PRAGMA foreign_keys = ON"))
     return std::move(E);
