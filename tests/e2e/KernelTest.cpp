@@ -72,6 +72,20 @@ TEST(Kernel, GeneratedHeadersAreBuiltAndTheirFilesScannedAgain) {
   EXPECT_TRUE(llvm::sys::fs::exists(D + "/gen.h"));
   EXPECT_THAT(Out, HasSubstr("3 translation units: 1 analysed, 2 unchanged, 0 failed"));
   EXPECT_THAT(Out, HasSubstr("inversion inode.i_mmap inode.i_rwsem\n"));
+
+  // On an existing database one scan runs; a generated file gone since
+  // (make clean) is built again and its TU scanned again.
+  llvm::sys::fs::remove(D + "/gen.h");
+  llvm::sys::fs::remove(D + "/c.o");
+  RC = run(std::string(LOCKGRAPH_BINARY) + " kernel " + D + " --cc cc --db " + D +
+               "/k.db --no-progress --format summary",
+           Out);
+  ASSERT_EQ(RC, 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("lockgraph: 1 files miss a source or header kbuild "
+                             "generates while building"));
+  EXPECT_TRUE(llvm::sys::fs::exists(D + "/gen.h"));
+  EXPECT_THAT(Out, HasSubstr("3 translation units: 1 analysed, 2 unchanged, 0 failed"));
+  EXPECT_THAT(Out, HasSubstr("inversion inode.i_mmap inode.i_rwsem\n"));
 }
 
 TEST(Kernel, ConfiguresPreparesAndScansAFakeTree) {
