@@ -406,16 +406,34 @@ Expected<bool> keepOutput(Store &S, GlobalState &G, ScanResult &R) {
   return true;
 }
 
-/// The keys of the output the store now holds, and what it was made with.
-Error setGlobalMeta(Store &S, const GlobalState &G,
-                    const rules::RuleSet &Rules, StringRef Root) {
-  if (Error E = S.setMeta("global_input", G.Key))
-    return E;
-  if (Error E = S.setMeta("global_shape", G.Shape))
-    return E;
+/// What every scan records: the rules it used and the root of its file
+/// names; with G, also the keys of the global output the store now holds.
+Error setScanMeta(Store &S, const GlobalState *G, const rules::RuleSet &Rules,
+                  StringRef Root) {
+  if (G) {
+    if (Error E = S.setMeta("global_input", G->Key))
+      return E;
+    if (Error E = S.setMeta("global_shape", G->Shape))
+      return E;
+  }
   if (Error E = S.setMeta("rules", join(Rules.Files, "\n")))
     return E;
   return S.setMeta("root", Root);
+}
+
+/// A re-parsed TU as a scan holds it before writing: no facts when it
+/// failed.
+using HeldTU = std::pair<TURecord, std::optional<TUFacts>>;
+
+/// Removes the TUs that left the build and writes the re-parsed ones.
+Error writeTUs(Store &S, ArrayRef<std::string> Removed, ArrayRef<HeldTU> TUs) {
+  for (const std::string &F : Removed)
+    if (Error E = S.removeTU(F))
+      return E;
+  for (const auto &[Rec, Facts] : TUs)
+    if (Expected<int64_t> Id = S.putTU(Rec, Facts ? &*Facts : nullptr); !Id)
+      return Id.takeError();
+  return Error::success();
 }
 
 Error fillInfo(Store &S, ScanResult &R) {
@@ -553,10 +571,11 @@ public:
   /// applied to the database in place, in one SQLite transaction: no copy
   /// of a database of gigabytes, no integrity check of all of it. False,
   /// with the database untouched, when the global step must run.
-  Expected<bool>
-  updateInPlace(ArrayRef<std::pair<TURecord, std::optional<TUFacts>>> Updates,
-                ArrayRef<std::string> Removed, const rules::RuleSet &Rules,
-                ArrayRef<Suppression> Sups, StringRef Root, ScanResult &R) {
+  Expected<bool> updateInPlace(ArrayRef<HeldTU> Updates,
+                               ArrayRef<std::string> Removed,
+                               const rules::RuleSet &Rules,
+                               ArrayRef<Suppression> Sups, StringRef Root,
+                               ScanResult &R) {
     Expected<std::unique_ptr<Store>> O = Store::open(Final, false);
     if (!O)
       return O.takeError();
@@ -564,13 +583,8 @@ public:
     // An error closes the connection, which rolls the transaction back.
     if (Error E = In.begin())
       return std::move(E);
-    for (const std::string &F : Removed)
-      if (Error E = In.removeTU(F))
-        return std::move(E);
-    for (const auto &[Rec, Facts] : Updates)
-      if (Expected<int64_t> Id = In.putTU(Rec, Facts ? &*Facts : nullptr);
-          !Id)
-        return Id.takeError();
+    if (Error E = writeTUs(In, Removed, Updates))
+      return std::move(E);
     auto T0 = Clock::now();
     Expected<GlobalState> G = globalState(In, Rules, Sups);
     if (!G)
@@ -581,10 +595,9 @@ public:
     if (!*Kept) {
       if (Error E = In.rollback())
         return std::move(E);
-      R.GlobalReused = false;
       return false;
     }
-    if (Error E = setGlobalMeta(In, *G, Rules, Root))
+    if (Error E = setScanMeta(In, &*G, Rules, Root))
       return std::move(E);
     if (Error E = In.commit())
       return std::move(E);
@@ -659,15 +672,8 @@ public:
     }
     if (Kept)
       R.GlobalSeconds = secondsSince(T0);
-    if (Global) {
-      if (Error E = setGlobalMeta(*S, G, Rules, Root))
-        return E;
-    } else {
-      if (Error E = S->setMeta("rules", join(Rules.Files, "\n")))
-        return E;
-      if (Error E = S->setMeta("root", Root))
-        return E;
-    }
+    if (Error E = setScanMeta(*S, Global ? &G : nullptr, Rules, Root))
+      return E;
     if (Error E = S->commit())
       return E;
     if (Error E = fillInfo(*S, R))
@@ -794,16 +800,13 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
   // whether the global step must run (then the database is copied) or
   // its output can be kept (then the database is updated in place).
   bool InPlace = Reuse && !Opts.ExtractOnly && Jobs.size() <= MaxInPlaceTUs;
-  std::vector<std::pair<TURecord, std::optional<TUFacts>>> Held;
+  std::vector<HeldTU> Held;
   Store *S = nullptr;
   auto OpenCopy = [&]() -> Error {
     if (Error E = Db.open(Reuse))
       return E;
     S = &Db.store();
-    for (const std::string &F : Removed)
-      if (Error E = S->removeTU(F))
-        return E;
-    return Error::success();
+    return writeTUs(*S, Removed, {});
   };
   if (!InPlace)
     if (Error E = OpenCopy())
@@ -877,9 +880,8 @@ Expected<ScanResult> runScan(const ScanOptions &Opts,
       return Result;
     if (Error E = OpenCopy())
       return std::move(E);
-    for (const auto &[Rec, Facts] : Held)
-      if (Expected<int64_t> Id = S->putTU(Rec, Facts ? &*Facts : nullptr); !Id)
-        return Id.takeError();
+    if (Error E = writeTUs(*S, {}, Held))
+      return std::move(E);
   }
   if (Error E = Db.commit(Rules, Opts.Suppressions, Root, Result,
                           /*Global=*/!Opts.ExtractOnly))

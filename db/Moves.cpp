@@ -28,7 +28,6 @@ struct Body {
   std::string Key;
   std::string File;
   std::string Shape;
-  std::string Hash;
   std::vector<unsigned> Lines;
 };
 
@@ -58,7 +57,6 @@ Expected<std::vector<Body>> bodies(Database &Db, StringRef Sql,
         B.Key = Q->text(1);
         B.File = Q->text(2);
         B.Shape = Q->text(3);
-        B.Hash = Q->text(6);
         Expected<std::vector<unsigned>> L =
             linesOf(Q->text(4), Q->integer(5));
         if (!L)
@@ -71,7 +69,7 @@ Expected<std::vector<Body>> bodies(Database &Db, StringRef Sql,
   return Out;
 }
 
-constexpr const char *Columns = "id, key, file, shape, body, line, hash";
+constexpr const char *Columns = "id, key, file, shape, body, line";
 constexpr const char *Linked =
     "EXISTS (SELECT 1 FROM tu_function WHERE function_id = f.id)";
 
@@ -88,10 +86,10 @@ Expected<std::optional<LineMoves>> moveResults(Store &S) {
 
   // Each old body pairs with the one linked body of its function that has
   // its shape. Another body of the function (a __weak stub in
-  // kernel/sys_ni.c for every syscall) may stay, as long as the new body
-  // takes the old one's place among them: they load in (shape, hash)
-  // order, and the first one is what calls resolve to. With one body of
-  // that shape, it does.
+  // kernel/sys_ni.c for every syscall) may stay: a key's bodies load in
+  // (shape, hash) order, and the first one is what calls resolve to, so
+  // with no other body of that shape the new body takes the old one's
+  // place.
   std::vector<std::pair<Body *, Body>> Pairs;
   for (Body &G : *Gone) {
     if (!Pairs.empty() && Pairs.back().first->Key == G.Key)
@@ -108,13 +106,7 @@ Expected<std::optional<LineMoves>> moveResults(Store &S) {
     if (count_if(*Now, Same) != 1)
       return std::nullopt;
     auto N = find_if(*Now, Same);
-    auto Place = [&](const Body &X) {
-      return count_if(*Now, [&](const Body &B) {
-        return B.Id != N->Id &&
-               std::tie(B.Shape, B.Hash) < std::tie(X.Shape, X.Hash);
-      });
-    };
-    if (N->Lines.size() != G.Lines.size() || Place(*N) != Place(G))
+    if (N->Lines.size() != G.Lines.size())
       return std::nullopt;
     Pairs.push_back({&G, std::move(*N)});
   }

@@ -33,9 +33,8 @@ struct LineMoves {
 /// map; then deletes the old bodies.
 ///
 /// Declines (std::nullopt, nothing written) where the result could differ
-/// from a global step's: a function two of whose bodies changed, or whose
-/// new body sorts elsewhere among its other bodies than the old one (they
-/// sort by shape first, so this takes two bodies of one shape), a map
+/// from a global step's: a function two of whose bodies changed, or with
+/// another body of the new one's shape (their order could change), a map
 /// that does not keep the order of lines within a file (witnesses are
 /// chosen by line on ties), or an output line the map does not cover.
 llvm::Expected<std::optional<LineMoves>> moveResults(Store &S);

@@ -265,17 +265,24 @@ Expected<std::vector<Suppression>> suppressions() {
   return loadSuppressions(SuppressionFiles);
 }
 
-int scanAndReport(ScanOptions Opts, const rules::RuleSet &Rules) {
+/// Runs a scan with the command line's database, jobs, --full, progress
+/// and suppressions.
+Expected<ScanResult> scanWithOptions(ScanOptions Opts,
+                                     const rules::RuleSet &Rules) {
   Expected<std::vector<Suppression>> Sups = suppressions();
   if (!Sups)
-    return error(Sups.takeError());
+    return Sups.takeError();
   Opts.Suppressions = std::move(*Sups);
   Opts.DbPath = DbPath;
   Opts.Jobs = Jobs;
   Opts.Full = Full;
   Opts.Progress = !NoProgress;
   Opts.WorkerBinary = Self;
-  return summarizeAndReport(runScan(Opts, Rules));
+  return runScan(Opts, Rules);
+}
+
+int scanAndReport(ScanOptions Opts, const rules::RuleSet &Rules) {
+  return summarizeAndReport(scanWithOptions(std::move(Opts), Rules));
 }
 
 int runMergeCmd() {
@@ -358,16 +365,7 @@ int runKernelCmd() {
     bool NewDb = Full || !sys::fs::exists(DbPath);
     ScanOptions First = Opts;
     First.ExtractOnly = NewDb;
-    First.DbPath = DbPath;
-    First.Jobs = Jobs;
-    First.Full = Full;
-    First.Progress = !NoProgress;
-    First.WorkerBinary = Self;
-    Expected<std::vector<Suppression>> Sups = suppressions();
-    if (!Sups)
-      return error(Sups.takeError());
-    First.Suppressions = std::move(*Sups);
-    Expected<ScanResult> R = runScan(First, *Rules);
+    Expected<ScanResult> R = scanWithOptions(First, *Rules);
     if (!R)
       return error(R.takeError());
     std::vector<std::string> Objects;
