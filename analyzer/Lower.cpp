@@ -756,6 +756,7 @@ std::optional<FunctionFacts> Lowerer::run() {
   F.File = Names.file(FD->getLocation());
   F.Line = Names.line(FD->getLocation());
   F.IsStatic = !FD->isExternallyVisible();
+  F.IsWeak = FD->isWeak();
   for (const ParmVarDecl *P : FD->parameters())
     F.Params.push_back(P->getNameAsString());
   F.Blocks.resize(G->getNumBlockIDs());

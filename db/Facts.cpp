@@ -164,12 +164,16 @@ json::Value FunctionFacts::bodyToJSON() const {
       O["r"] = json::Array{B.RetBlock, B.RetEvent, B.RetNonzeroIsSuccess};
     Bs.push_back(std::move(O));
   }
-  return json::Object{{"entry", Entry},
-                      {"exit", Exit},
-                      {"params", json::Array(Params)},
-                      {"vars", json::Array(Vars)},
-                      {"varparams", json::Array(VarParams)},
-                      {"blocks", std::move(Bs)}};
+  json::Object Out{{"entry", Entry},
+                   {"exit", Exit},
+                   {"params", json::Array(Params)},
+                   {"vars", json::Array(Vars)},
+                   {"varparams", json::Array(VarParams)},
+                   {"blocks", std::move(Bs)}};
+  // Only when set: every other body keeps its bytes, hash and shape.
+  if (IsWeak)
+    Out["weak"] = true;
+  return Out;
 }
 
 Error FunctionFacts::bodyFromJSON(const json::Value &V) {
@@ -182,6 +186,7 @@ Error FunctionFacts::bodyFromJSON(const json::Value &V) {
     return Bad("not an object");
   Entry = O->getInteger("entry").value_or(0);
   Exit = O->getInteger("exit").value_or(0);
+  IsWeak = O->getBoolean("weak").value_or(false);
   Params.clear();
   if (const json::Array *Ps = O->getArray("params"))
     for (const json::Value &P : *Ps)

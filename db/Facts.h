@@ -132,6 +132,10 @@ struct FunctionFacts {
   std::string File;
   unsigned Line = 0;
   bool IsStatic = false;
+  /// Defined `__weak`: another definition of the key, if the build has
+  /// one, replaces it at link time (kernel/sys_ni.c's syscall stubs, the
+  /// generic arch_*() hooks).
+  bool IsWeak = false;
   std::vector<std::string> Params;
   /// Names of the tracked variables Block::CondVar and Block::Assigns
   /// number.

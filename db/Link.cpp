@@ -2,8 +2,8 @@
 //
 // Algorithm.
 //
-// 1. Linking. External functions are found by name, static ones by name and
-//    file within their TU. A call through a struct field ("via") resolves to
+// 1. Linking. External functions are found by name (a strong definition
+//    before a __weak one), static ones by name and file within their TU. A call through a struct field ("via") resolves to
 //    every function stored into that field anywhere. Calls to functions the
 //    rules name (mutex_lock, copy_from_user, ...) are lock events, not calls,
 //    even when the tree also has their bodies.
@@ -610,7 +610,12 @@ void Linker::index(const std::vector<StoredFieldStore> &Stores) {
   for (int I = 0, N = Functions.size(); I < N; ++I) {
     const StoredFunction &F = *Functions[I].S;
     if (!F.Facts.IsStatic) {
-      Extern.try_emplace(F.Facts.Key, I);
+      // As the linker does: a strong definition replaces a __weak one
+      // (kernel/sys_ni.c's stub of every syscall, the generic arch_*()
+      // hooks), whichever loaded first. Between equals, the first.
+      auto [It, New] = Extern.try_emplace(F.Facts.Key, I);
+      if (!New && !F.Facts.IsWeak && Functions[It->second].S->Facts.IsWeak)
+        It->second = I;
       continue;
     }
     unsigned K = KeyIds.try_emplace(F.Facts.Key, KeyIds.size()).first->second;

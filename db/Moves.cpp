@@ -87,9 +87,9 @@ Expected<std::optional<LineMoves>> moveResults(Store &S) {
   // Each old body pairs with the one linked body of its function that has
   // its shape. Another body of the function (a __weak stub in
   // kernel/sys_ni.c for every syscall) may stay: a key's bodies load in
-  // (shape, hash) order, and the first one is what calls resolve to, so
-  // with no other body of that shape the new body takes the old one's
-  // place.
+  // (shape, hash) order, and calls resolve to the first strong one, else
+  // the first. The shape includes being weak, so with no other body of
+  // that shape the new body takes the old one's place.
   std::vector<std::pair<Body *, Body>> Pairs;
   for (Body &G : *Gone) {
     if (!Pairs.empty() && Pairs.back().first->Key == G.Key)

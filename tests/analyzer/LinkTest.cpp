@@ -316,6 +316,36 @@ TEST(Link, IndirectCallThroughOpsTableAcrossTUs) {
   EXPECT_EQ(chain(*E), "caller:20 > impl:19 via ops.run");
 }
 
+TEST(Link, StrongDefinitionReplacesAWeakOneWhicheverLoadsFirst) {
+  // kernel/sys_ni.c's __weak stub of a syscall, kernel/sched/idle.c's
+  // generic arch_cpu_idle(): the build's other definition is the one run.
+  const char *Weak = "__attribute__((weak)) void hook(struct foo *x) {\n" // 17
+                     "  mutex_lock(&x->b);\n"                               // 18
+                     "}\n";
+  const char *Strong = "void hook(struct foo *x) {\n" // 17
+                       "  spin_lock(&x->s);\n"         // 18
+                       "}\n";
+  const char *Caller = "void hook(struct foo *x);\n"         // 17
+                       "void caller(struct foo *x) {\n"      // 18
+                       "  mutex_lock(&x->a);\n"               // 19
+                       "  hook(x);\n"                         // 20
+                       "}\n";
+  for (bool WeakFirst : {true, false}) {
+    Result R = WeakFirst ? link({Weak, Strong, Caller})
+                         : link({Strong, Weak, Caller});
+    const Edge *E = find(R.G, "foo.a", "foo.s");
+    ASSERT_NE(E, nullptr) << WeakFirst;
+    EXPECT_EQ(chain(*E), "caller:20 > hook:18");
+    EXPECT_EQ(E->Chain.back().File, WeakFirst ? "tu1.c" : "tu0.c");
+    EXPECT_EQ(find(R.G, "foo.a", "foo.b"), nullptr) << WeakFirst;
+  }
+  // Two weak definitions and no strong one: the first, as before.
+  Result R = link({Weak, std::string(Weak) + "// other\n", Caller});
+  const Edge *E = find(R.G, "foo.a", "foo.b");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(E->Chain.back().File, "tu0.c");
+}
+
 TEST(Link, ChainsThroughMoreThanTwoOpsCallsAreCut) {
   Result R = link({"struct ops { void (*f)(struct foo *); };\n"
                    "extern const struct ops *o1, *o2, *o3;\n"

@@ -257,6 +257,23 @@ TEST(Lower, LikelyAndUnlikelyAreSeenThrough) {
   }
 }
 
+TEST(Lower, WeakDefinitionsAreMarkedAlsoThroughAnEarlierDeclaration) {
+  // kernel/sys_ni.c spells __weak on the definition; a header may put it
+  // on the declaration only.
+  TUFacts T = extract("__attribute__((weak)) long stub(void) { return -38; }\n"
+                      "__attribute__((weak)) void hook(struct kioctx *c);\n"
+                      "void hook(struct kioctx *c) { }\n"
+                      "void strong(struct kioctx *c) { hook(c); }\n");
+  for (const char *Fn : {"stub", "hook"}) {
+    const FunctionFacts *F = find(T, Fn);
+    ASSERT_NE(F, nullptr) << Fn;
+    EXPECT_TRUE(F->IsWeak) << Fn;
+  }
+  const FunctionFacts *S = find(T, "strong");
+  ASSERT_NE(S, nullptr);
+  EXPECT_FALSE(S->IsWeak);
+}
+
 TEST(Lower, ReturnOfTrylockIsRecorded) {
   TUFacts T = extract("static inline int try_ring(struct kioctx *ctx) {\n"
                       "  return mutex_trylock(&ctx->ring_lock) != 0;\n"

@@ -124,6 +124,22 @@ TEST(Store, BodyJsonKeepsVariablesSwitchesAssignmentsAndImpliedFacts) {
             "malformed body of : variable out of range");
 }
 
+TEST(Store, BodyJsonSaysWeakOnlyForWeakDefinitions) {
+  FunctionFacts F = inlineFn(10);
+  std::string Plain;
+  llvm::raw_string_ostream(Plain) << F.bodyToJSON();
+  EXPECT_EQ(Plain.find("weak"), std::string::npos);
+  FunctionFacts G;
+  ASSERT_FALSE(bool(G.bodyFromJSON(F.bodyToJSON())));
+  EXPECT_FALSE(G.IsWeak);
+  F.IsWeak = true;
+  ASSERT_FALSE(bool(G.bodyFromJSON(F.bodyToJSON())));
+  EXPECT_TRUE(G.IsWeak);
+  // Weak or not is part of the shape: a move never trades one for the other.
+  FunctionFacts Strong = inlineFn(10);
+  EXPECT_NE(F.shape(), Strong.shape());
+}
+
 TEST(Store, HeaderFunctionsAreStoredOncePerDistinctBody) {
   auto S = Store::create(freshPath());
   ASSERT_TRUE(bool(S));
