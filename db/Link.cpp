@@ -48,6 +48,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include <cstdlib>
 #include <deque>
+#include <optional>
 #include <tuple>
 
 using namespace llvm;
@@ -141,6 +142,12 @@ struct HeldEntry {
   /// drops the caller's lock once more (__jbd2_log_wait_for_space()
   /// drops and retakes the caller's j_state_lock around each step).
   bool Retaken = false;
+  /// Taken here on every path, then maybe released by a callee whose
+  /// summary releases its class without taking it (a helper that unlocks
+  /// on an error path, or the large SCC's over-approximation: kfree()
+  /// "releases" hundreds of classes there). Still held for edges, but not
+  /// on every path; still this function's own for its unlock.
+  bool MayDropped = false;
 };
 
 struct AcqEntry {
@@ -1024,11 +1031,20 @@ void Linker::addAcq(int Fn, AcqEntry &A, bool &Changed) {
   }
 }
 
-void Linker::emitEdge(int Fn, const HeldEntry &H, AcqEntry &A,
+void Linker::emitEdge(int Fn, const HeldEntry &Held, AcqEntry &A,
                       int WitnessFn, bool Record, bool &Changed) {
-  if (!Record || A.L.Try || droppedHas(A.DroppedBefore, H.L.Lock) ||
-      ignored(H.L.Lock) || ignored(A.L.Lock))
+  if (!Record || A.L.Try || droppedHas(A.DroppedBefore, Held.L.Lock) ||
+      ignored(Held.L.Lock) || ignored(A.L.Lock))
     return;
+  // Maybe released by a callee on the way: not held on every path. A copy
+  // only then: this runs for every held lock at every acquisition.
+  std::optional<HeldEntry> Weak;
+  if (Held.MayDropped) {
+    Weak = Held;
+    Weak->Must = false;
+    Weak->MayDropped = false;
+  }
+  const HeldEntry &H = Weak ? *Weak : Held;
   StringRef HF = flavorOf(H.L), AF = flavorOf(A.L);
   if (HF == "context" || AF == "context")
     return;
@@ -1110,9 +1126,13 @@ void Linker::hold(int Fn, State &S, const LockInfo &L, unsigned Line,
     S.Pend.push_back({Id, H, SuccessNonzero});
     return;
   }
-  for (const HeldEntry &Old : S.Held)
-    if (sameKey(Old.L, L))
+  for (HeldEntry &Old : S.Held)
+    if (sameKey(Old.L, L)) {
+      // Taken again after a callee maybe released it: held for certain.
+      if (Direct)
+        Old.MayDropped = false;
       return;
+    }
   S.Held.push_back(H);
 }
 
@@ -1129,17 +1149,31 @@ void Linker::release(int Fn, State &S, const LockRef &R, bool Direct,
   auto Matches = [&](const HeldEntry &H) {
     return H.L.Lock == R && (!Exact || H.L.Lock.Instance == R.Instance);
   };
+  // Held because a callee's summary says it returns holding a lock of
+  // this class (the large SCC's over-approximation, or another instance):
+  // an unlock here may still be of the caller's lock. So is the unlock of
+  // a caller's lock this function took again.
+  auto Own = [](const HeldEntry &H) {
+    return H.Must && H.Direct && !H.Retaken;
+  };
   bool Found = false, Must = false;
   for (const HeldEntry &H : S.Held)
     if (Matches(H)) {
       Found = true;
-      // Held because a callee's summary says it returns holding a lock of
-      // this class (the large SCC's over-approximation, or another
-      // instance): an unlock here may still be of the caller's lock. So
-      // is the unlock of a caller's lock this function took again.
-      Must |= H.Must && H.Direct && !H.Retaken;
+      Must |= Own(H);
     }
-  erase_if(S.Held, Matches);
+  // A callee's uncertain release of a lock this function certainly holds
+  // does not end it: otherwise the function's own unlock after such a call
+  // pairs with nothing, and its summary says it releases its callers' lock
+  // on every path.
+  if (!Direct && Must) {
+    for (HeldEntry &H : S.Held)
+      if (Matches(H) && Own(H))
+        H.MayDropped = true;
+    erase_if(S.Held, [&](const HeldEntry &H) { return Matches(H) && !Own(H); });
+  } else {
+    erase_if(S.Held, Matches);
+  }
   // Only the first MaxDropped reach the acquisitions after this point, so
   // a lock this function unlocks itself goes before those its callees'
   // summaries say they release: ptrace_stop()'s unlock of the caller's
@@ -1456,6 +1490,10 @@ bool Linker::join(State &Into, const State &From) {
       It->Retaken = true;
       Changed = true;
     }
+    if (!It->MayDropped && H.MayDropped) {
+      It->MayDropped = true;
+      Changed = true;
+    }
     if (H.Line < It->Line) {
       It->Line = H.Line;
       Changed = true;
@@ -1665,7 +1703,8 @@ void Linker::analyze(int Fn, bool &Changed) {
     Changed = true;
   }
   for (const HeldEntry &H : Exit.Held) {
-    if (!H.L.Lock.valid() || !H.Must || is_contained(ReleaseCandidates, H.L.Lock))
+    if (!H.L.Lock.valid() || !H.Must || H.MayDropped ||
+        is_contained(ReleaseCandidates, H.L.Lock))
       continue;
     std::string K = "X" + key(H.L);
     if (F.Sum.Keys.insert(K).second) {
@@ -1816,6 +1855,7 @@ void Linker::trace(unsigned B, const CallEvent &E, const State &S) const {
          << (E.Callee.empty() ? "(" + E.Via + ")" : E.Callee) << ": held";
   for (const HeldEntry &H : S.Held)
     errs() << " " << key(H.L) << (H.Must ? "" : "(may)")
+           << (H.MayDropped ? "(may-dropped)" : "")
            << (H.Direct ? "" : "(callee's)");
   errs() << "; dropped";
   for (unsigned I = 0; I < S.Dropped.size(); ++I)

@@ -938,6 +938,62 @@ TEST(Link, SubclassComputedAtRunTimeIsNoSelfDeadlock) {
   EXPECT_EQ(R.G.Edges[R.Fs[0].Edges[0]].Chain.back().Line, 24u);
 }
 
+TEST(Link, CalleesUncertainReleaseOfAnOwnLockKeepsItHeldOnSomePaths) {
+  // junk() may release foo.b, which caller() took itself on every path:
+  // acquisitions after the call are under foo.b on some paths, and
+  // caller()'s own unlock pairs with its own lock, so caller() does not
+  // pass on a release of its callers' foo.b.
+  std::string Caller = std::string(MayReleaseFour) +
+                       "void caller(struct foo *x, struct hc *h) {\n" // 27
+                       "  mutex_lock(&x->b);\n"                       // 28
+                       "  junk(x, h);\n"                              // 29
+                       "  mutex_lock(&x->a);\n"                       // 30
+                       "  mutex_unlock(&x->a);\n"                     // 31
+                       "  mutex_unlock(&x->b);\n"                     // 32
+                       "}\n";                                         // 33
+  Result R = link({Caller});
+  const Edge *E = find(R.G, "foo.b", "foo.a");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(chain(*E), "caller:30");
+  EXPECT_EQ(E->HeldLine, 28u);
+  EXPECT_FALSE(E->HeldMust);
+  EXPECT_TRUE(R.Fs.empty());
+
+  // One level up: top() still holds its foo.b after caller() returns.
+  R = link({Caller + "void top(struct foo *x, struct foo *y, struct hc *h) {\n" // 34
+                     "  mutex_lock(&y->b);\n"                                   // 35
+                     "  caller(x, h);\n"                                        // 36
+                     "  spin_lock(&y->s);\n"                                    // 37
+                     "}\n"});
+  E = find(R.G, "foo.b", "foo.s");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(chain(*E), "top:37");
+  EXPECT_TRUE(E->HeldMust);
+  // Taken twice, on every path: a self-deadlock through caller():28.
+  EXPECT_TRUE(onlySelfDeadlock(R, "foo.b"));
+}
+
+TEST(Link, CalleeRetakingAMaybeReleasedLockIsNoSelfDeadlock) {
+  // The pattern of a helper that may drop the caller's lock, then the
+  // caller taking it again: held on some paths only when retaken.
+  Result R = link({std::string(MayReleaseFour) +
+                   "void caller(struct foo *x, struct hc *h) {\n" // 27
+                   "  spin_lock(&x->s);\n"                        // 28
+                   "  junk(x, h);\n"                              // 29
+                   "  spin_lock(&x->s);\n"                        // 30
+                   "  spin_lock(&h->lock);\n"                     // 31
+                   "}\n"});
+  const Edge *Self = find(R.G, "foo.s", "foo.s");
+  ASSERT_NE(Self, nullptr);
+  EXPECT_FALSE(Self->HeldMust);
+  // After the retake the lock is held for certain.
+  const Edge *E = find(R.G, "foo.s", "hc.lock");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(chain(*E), "caller:31");
+  EXPECT_TRUE(E->HeldMust);
+  EXPECT_TRUE(R.Fs.empty());
+}
+
 TEST(Link, OwnUnlockOfCallersLockIsNotCrowdedOutByCalleeReleases) {
   // ptrace_stop(): after callees whose summaries may release many locks
   // (schedule() in a large SCC), the function unlocks the caller's siglock
