@@ -300,11 +300,25 @@ std::vector<Finding> findSelfDeadlocks(const LockGraph &G) {
     F.Locks = {Class};
     F.Edges = {I};
     F.Id = findingId(F.Kind, "", F.Locks);
-    F.Rank = std::clamp(rankOf(F.Edges, G) + (G.Edges[I].SameInstance ? 10 : -10),
+    // A class lockdep splits: two lockdep classes unless both instances
+    // were initialised with the same key. Only one expression taken twice
+    // in one function is surely one instance; the same spelling in a
+    // callee (`wf->mutex` in __intel_wakeref_get_first() of the engine,
+    // then of the GT) may be another object.
+    const Edge &E = G.Edges[I];
+    auto Split = G.SplitByLockdep.find(std::string(baseClass(Class)));
+    bool Apart = Split != G.SplitByLockdep.end() &&
+                 !(E.SameInstance && hops(E) == 1);
+    F.Rank = std::clamp(rankOf(F.Edges, G) +
+                            (G.Edges[I].SameInstance ? 10 : -10) -
+                            (Apart ? 10 : 0),
                         0, 100);
     F.Message = "possible recursive locking: " + Class +
                 " acquired while already held" +
-                (G.Edges[I].SameInstance ? " (same expression)" : "");
+                (G.Edges[I].SameInstance ? " (same expression)" : "") +
+                (Apart ? "; " + Split->second + ", so the two may be "
+                                                "different lockdep classes"
+                       : "");
     Out.push_back(std::move(F));
   }
   return Out;

@@ -86,6 +86,11 @@ struct LockGraph {
   /// Classes whose instances lockdep is told may nest (lock_set_cmp_fn(),
   /// a subclass set at initialisation): no self-deadlock for them.
   std::set<std::string> MayNest;
+  /// Classes lockdep splits into several: their initialisation passes a
+  /// lock_class_key computed at run time (a caller's, as in
+  /// `__intel_wakeref_init(wf, ops, key)`; `&ks->keys[level]`), or two
+  /// different static keys. Class name -> why, for the finding's message.
+  std::map<std::string, std::string> SplitByLockdep;
   GraphStats Stats;
 };
 

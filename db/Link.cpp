@@ -502,6 +502,7 @@ private:
   StringMap<std::vector<std::pair<int, std::string>>> FieldTargets;
   StringMap<std::string> LockdepNames;
   std::set<std::string> MayNest;
+  std::map<std::string, std::string> SplitByLockdep;
   StringMap<StringRef> ClassCache;
   /// Classes that order nothing: the rules' `ignore` (found when
   /// className() makes the name) and the classes lockdep does not validate
@@ -704,7 +705,12 @@ int Linker::lookup(int64_t TU, StringRef Key) const {
 /// Lockdep names: lockdep_init_map(&j->j_trans_commit_map, "jbd2_handle",..)
 /// renames class journal_s.j_trans_commit_map to jbd2_handle.
 void Linker::collectNames() {
-  std::vector<std::pair<const rules::NameApi *, const CallEvent *>> Calls;
+  struct NameCall {
+    const rules::NameApi *N;
+    const CallEvent *E;
+    const FunctionFacts *F;
+  };
+  std::vector<NameCall> Calls;
   for (const Function &F : Functions)
     for (const Block &B : F.S->Facts.Blocks)
       for (const CallEvent &E : B.Events)
@@ -712,9 +718,9 @@ void Linker::collectNames() {
           if (const rules::NameApi *N =
                   Rules.nameApi(StringRef(E.Callee).split('@').first))
             if (N->Arg < (int)E.Args.size())
-              Calls.push_back({N, &E});
-  for (auto [N, E] : Calls) {
-    if (N->NameArg >= (int)E->Args.size())
+              Calls.push_back({N, &E, &F.S->Facts});
+  for (auto [N, E, F] : Calls) {
+    if (N->NameArg < 0 || N->NameArg >= (int)E->Args.size())
       continue;
     const ArgValue &Name = E->Args[N->NameArg];
     if (Name.K != ArgValue::Kind::String || Name.Str.empty())
@@ -724,8 +730,12 @@ void Linker::collectNames() {
       LockdepNames.try_emplace(R.Name, Name.Str);
   }
   ClassCache.clear();
-  // Nesting annotations, once the names are known.
-  for (auto [N, E] : Calls) {
+  // Per class, the static keys its initialisations pass, and the first
+  // that passes one computed at run time.
+  std::map<std::string, std::set<std::string>> StaticKeys;
+  std::map<std::string, std::string> Sites;
+  // Nesting annotations and keys, once the names are known.
+  for (auto [N, E, F] : Calls) {
     bool Nests = N->Nests;
     if (N->SubclassArg >= 0 && N->SubclassArg < (int)E->Args.size()) {
       const ArgValue &S = E->Args[N->SubclassArg];
@@ -733,10 +743,19 @@ void Linker::collectNames() {
     }
     if (N->KeyArg >= 0 && N->KeyArg < (int)E->Args.size()) {
       const ArgValue &K = E->Args[N->KeyArg];
-      if (K.isPath() && K.R == ArgValue::Root::Global && K.Steps.empty() &&
-          K.RootName == N->NoValidateKey)
-        if (LockRef R = normalize(E->Args[N->Arg]); R.K == LockRef::Class)
+      bool Static = K.isPath() && K.R == ArgValue::Root::Global && K.Steps.empty();
+      LockRef R = normalize(E->Args[N->Arg]);
+      if (R.K == LockRef::Class) {
+        std::string Site =
+            (Twine(F->Name) + " (" + F->File + ":" + Twine(E->Line) + ")").str();
+        if (!Static)
+          SplitByLockdep.try_emplace(R.Name.str(),
+                                     "lockdep keys it at run time: " + Site);
+        else if (K.RootName == N->NoValidateKey)
           Ignored.insert(R.Name.data());
+        else if (StaticKeys[R.Name.str()].insert(K.RootName).second)
+          Sites[R.Name.str()] += (Sites[R.Name.str()].empty() ? "" : ", ") + Site;
+      }
     }
     if (!Nests)
       continue;
@@ -744,6 +763,11 @@ void Linker::collectNames() {
     if (R.K == LockRef::Class)
       MayNest.insert(R.Name.str());
   }
+  for (const auto &[Class, Keys] : StaticKeys)
+    if (Keys.size() > 1)
+      SplitByLockdep.try_emplace(Class, "lockdep keys it by " +
+                                            std::to_string(Keys.size()) +
+                                            " static keys: " + Sites[Class]);
 }
 
 StringRef Linker::className(StringRef Raw) {
@@ -2038,6 +2062,7 @@ LockGraph Linker::run() {
   }
   G.Classes = ClassFlavor;
   G.MayNest = MayNest;
+  G.SplitByLockdep = SplitByLockdep;
   return G;
 }
 

@@ -527,6 +527,11 @@ Expected<NameEntry> FileParser::parseName(yaml::MappingNode *M) {
                      if (!B)
                        return B.takeError();
                      (Key == "override" ? Out.Override : N.Nests) = *B;
+                   } else if (Key == "name_arg" &&
+                              isa_and_nonnull<yaml::ScalarNode>(V) &&
+                              cast<yaml::ScalarNode>(V)->getRawValue() ==
+                                  "none") {
+                     N.NameArg = -1;
                    } else {
                      Expected<int> I = index(Key, K, V);
                      if (!I)
@@ -542,9 +547,8 @@ Expected<NameEntry> FileParser::parseName(yaml::MappingNode *M) {
     return E;
   if (!HasFunction)
     return err(N.Line, "function", "missing required key");
-  if ((N.KeyArg >= 0) != !N.NoValidateKey.empty())
-    return err(N.Line, N.KeyArg >= 0 ? "key_arg" : "no_validate_key",
-               "'key_arg' and 'no_validate_key' go together");
+  if (N.KeyArg < 0 && !N.NoValidateKey.empty())
+    return err(N.Line, "no_validate_key", "needs 'key_arg'");
   return Out;
 }
 

@@ -97,13 +97,18 @@ struct Api {
 struct NameApi {
   std::string Function;
   int Arg = 0;
+  /// -1 (`name_arg: none`): the call keys the class but does not name it
+  /// (`__mutex_init(lock, #lock, &__key)` spells the source expression).
   int NameArg = 1;
   /// A call annotates the class so that two of its instances may nest
   /// (lock_set_cmp_fn()); with SubclassArg, only when that argument is a
   /// non-zero constant (lockdep_set_subclass() at initialisation).
   bool Nests = false;
   int SubclassArg = -1;
-  /// A call whose KeyArg is `&NoValidateKey` (lockdep_set_novalidate_class()
+  /// The lock_class_key argument. Lockdep keys a class by it: a class
+  /// given a key computed at run time (a parameter's, `&ks->keys[level]`)
+  /// or two different static keys is several lockdep classes. A call
+  /// whose KeyArg is `&NoValidateKey` (lockdep_set_novalidate_class()
   /// passes &__lockdep_no_validate__) makes a class lockdep never
   /// validates: it orders nothing, as if it were ignored.
   int KeyArg = -1;

@@ -1302,6 +1302,91 @@ TEST(Link, NestingAnnotationsMakeNoSelfDeadlock) {
   EXPECT_EQ(Fs[0].Locks, std::vector<std::string>{"b"});
 }
 
+TEST(Link, ClassesLockdepKeysApartRankLowerAsSelfDeadlocks) {
+  // mutex_init() is __mutex_init(m, #m, &__key) with a static key of its
+  // call site. intel_wakeref_init() passes each caller's own key through
+  // __intel_wakeref_init(): engine and GT wakeref mutexes are two lockdep
+  // classes, and the field is one class here. Two static keys split a
+  // class too; one does not.
+  rules::RuleSet R = testRules();
+  rules::NameApi Init;
+  Init.Function = "__mutex_init";
+  Init.NameArg = -1;
+  Init.KeyArg = 2;
+  R.Names["__mutex_init"] = Init;
+  Result Out = link(
+      {"struct lock_class_key { int k; };\n"                                 // 17
+       "void __mutex_init(struct mutex *m, const char *n, struct lock_class_key *k);\n"
+       "struct wf { struct mutex mutex; };\n"
+       "void wf_init(struct wf *w, struct lock_class_key *key) {\n"          // 20
+       "  __mutex_init(&w->mutex, \"wakeref.mutex\", key);\n"              // 21
+       "}\n"
+       "void init_a(struct foo *x) {\n"
+       "  static struct lock_class_key __key;\n"
+       "  __mutex_init(&x->a, \"&x->a\", &__key);\n"                     // 25
+       "}\n"
+       "void init_b(struct foo *x) {\n"
+       "  static struct lock_class_key __key;\n"
+       "  __mutex_init(&x->b, \"&x->b\", &__key);\n"                     // 29
+       "}\n"
+       "void init_b_again(struct foo *x) {\n"
+       "  static struct lock_class_key __key;\n"
+       "  __mutex_init(&x->b, \"&x->b\", &__key);\n"                     // 33
+       "}\n"
+       "void same(struct foo *x) { mutex_lock(&x->b); mutex_lock(&x->b); }\n"
+       "void nest(struct wf *v, struct wf *w, struct foo *x, struct foo *y) {\n"
+       "  mutex_lock(&v->mutex); mutex_lock(&w->mutex);\n"               // 37
+       "  mutex_lock(&x->a); mutex_lock(&y->a);\n"                       // 38
+       "  mutex_lock(&x->b); mutex_lock(&y->b);\n"                       // 39
+       "}\n"},
+      R);
+  EXPECT_EQ(Out.G.SplitByLockdep,
+            (std::map<std::string, std::string>{
+                {"wf.mutex", "lockdep keys it at run time: wf_init (tu0.c:21)"},
+                {"foo.b", "lockdep keys it by 2 static keys: init_b (tu0.c:29), "
+                          "init_b_again (tu0.c:33)"}}));
+  std::map<std::string, const Finding *> Self;
+  for (const Finding &F : Out.Fs)
+    if (F.Kind == FindingKind::SelfDeadlock)
+      Self[F.Locks[0]] = &F;
+  ASSERT_EQ(Self.size(), 3u);
+  // foo.a: one static key, two expressions: 100 - 10.
+  EXPECT_EQ(Self["foo.a"]->Rank, 90);
+  EXPECT_EQ(Self["foo.a"]->Message,
+            "possible recursive locking: foo.a acquired while already held");
+  // wf.mutex: 10 lower still, and the message says why.
+  EXPECT_EQ(Self["wf.mutex"]->Rank, 80);
+  EXPECT_EQ(Self["wf.mutex"]->Message,
+            "possible recursive locking: wf.mutex acquired while already "
+            "held; lockdep keys it at run time: wf_init (tu0.c:21), so the "
+            "two may be different lockdep classes");
+  // foo.b's witness is the same expression twice (same(), first in the
+  // file): one instance, one key, not lowered.
+  EXPECT_EQ(Self["foo.b"]->Rank, 100);
+  EXPECT_EQ(Self["foo.b"]->Message, "possible recursive locking: foo.b "
+                                    "acquired while already held (same "
+                                    "expression)");
+
+  // The same spelling in a callee may be another object: lowered too.
+  Out = link({"struct lock_class_key { int k; };\n"                      // 17
+              "void __mutex_init(struct mutex *m, const char *n, struct lock_class_key *k);\n"
+              "struct wf { struct mutex mutex; };\n"
+              "void wf_init(struct wf *w, struct lock_class_key *key) {\n" // 20
+              "  __mutex_init(&w->mutex, \"wakeref.mutex\", key);\n"     // 21
+              "}\n"
+              "extern struct wf *cur;\n"
+              "static void inner(void) { mutex_lock(&cur->mutex); }\n"     // 24
+              "void outer(void) { mutex_lock(&cur->mutex); inner(); }\n"}, // 25
+             R);
+  ASSERT_EQ(Out.Fs.size(), 1u);
+  EXPECT_EQ(Out.Fs[0].Locks, std::vector<std::string>{"wf.mutex"});
+  EXPECT_EQ(Out.Fs[0].Rank, 98);
+  EXPECT_EQ(Out.Fs[0].Message,
+            "possible recursive locking: wf.mutex acquired while already "
+            "held (same expression); lockdep keys it at run time: wf_init "
+            "(tu0.c:21), so the two may be different lockdep classes");
+}
+
 TEST(Link, ClassesLockdepDoesNotValidateOrderNothing) {
   // lockdep_set_novalidate_class(&dev->mutex) in device_initialize() is
   // lockdep_init_map_type(.., "&dev->mutex", &__lockdep_no_validate__, 0):

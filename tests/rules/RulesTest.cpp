@@ -1207,19 +1207,29 @@ TEST_F(ShippedRules, NovalidateKeyIsRecognisedOnLockdepInitMaps) {
   }
 }
 
-TEST(RulesFilesNames, KeyArgAndNoValidateKeyGoTogether) {
+TEST(RulesFilesNames, NoValidateKeyNeedsKeyArgAndNameArgMayBeNone) {
   llvm::SmallString<128> P;
   llvm::sys::fs::createTemporaryFile("names", "yaml", P);
-  {
+  auto Write = [&](const char *Text) {
     std::error_code EC;
     llvm::raw_fd_ostream OS(P, EC);
-    OS << "family: x\nnames:\n  - function: f\n    key_arg: 2\n";
-  }
+    OS << Text;
+  };
+  Write("family: x\nnames:\n  - function: f\n    no_validate_key: k\n");
   auto R = lockgraph::rules::loadRules({std::string(P)});
   ASSERT_FALSE(bool(R));
   EXPECT_EQ(llvm::toString(R.takeError()),
-            std::string(P) +
-                ":3: key 'key_arg': 'key_arg' and 'no_validate_key' go together");
+            std::string(P) + ":3: key 'no_validate_key': needs 'key_arg'");
+  // A key alone, on a call that does not name the class.
+  Write("family: x\nnames:\n  - function: f\n    name_arg: none\n"
+        "    key_arg: 2\n");
+  R = lockgraph::rules::loadRules({std::string(P)});
+  ASSERT_TRUE(bool(R)) << llvm::toString(R.takeError());
+  const lockgraph::rules::NameApi *N = R->nameApi("f");
+  ASSERT_NE(N, nullptr);
+  EXPECT_EQ(N->NameArg, -1);
+  EXPECT_EQ(N->KeyArg, 2);
+  EXPECT_TRUE(N->NoValidateKey.empty());
 }
 } // namespace
 
