@@ -465,6 +465,7 @@ private:
   void release(int Fn, State &S, const LockRef &R, bool Direct, bool Record,
                bool &Changed);
   bool suppressed(const State &S, const LockInfo &L) const;
+  bool retaken(const State &S, const LockInfo &L) const;
   void addAcq(int Fn, AcqEntry &A, bool &Changed);
   void emitEdge(int Fn, const HeldEntry &H, AcqEntry &A, int WitnessFn,
                 bool Record, bool &Changed);
@@ -979,6 +980,28 @@ static StringRef flavorOf(const LockInfo &L) {
   return L.Api ? StringRef(L.Api->Flavor) : StringRef();
 }
 
+/// L's class and subclass are already held on every path, and taking it
+/// again would be a self-deadlock finding (a lock flavor, no nesting
+/// annotation, not a recursive read under a read). Lockdep reports such
+/// recursive locking and stops there, adding no dependency from the other
+/// locks held: edges from them into L would only repeat the self-deadlock
+/// as inversions (trace_array_get_by_name() takes event_mutex, then
+/// trace_types_lock, then event_mutex again in trace_early_triggers()).
+bool Linker::retaken(const State &S, const LockInfo &L) const {
+  if (L.Lock.K != LockRef::Class || L.Try || L.Nest || L.NestParam >= 0 ||
+      L.Sub.Param >= 0 || L.Sub.Unknown)
+    return false;
+  for (const HeldEntry &H : S.Held)
+    if (H.Must && !H.MayDropped && H.L.Lock == L.Lock && H.L.Sub == L.Sub &&
+        !(L.M == rules::Mode::RecursiveRead &&
+          H.L.M != rules::Mode::Exclusive)) {
+      StringRef F = flavorOf(L);
+      return F != "region" && F != "context" &&
+             !MayNest.count(L.Lock.Name.str());
+    }
+  return false;
+}
+
 bool Linker::suppressed(const State &S, const LockInfo &L) const {
   if (!L.Api || L.Api->UnlessHeld.empty())
     return false;
@@ -1281,8 +1304,10 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
   if (Record) {
     if (!L.Try)
       addAcq(Fn, A, Changed);
+    bool Again = retaken(S, L);
     for (const HeldEntry &H : S.Held)
-      emitEdge(Fn, H, A, Fn, Record, Changed);
+      if (!Again || (H.L.Lock == L.Lock && H.L.Sub == L.Sub))
+        emitEdge(Fn, H, A, Fn, Record, Changed);
   }
   if (R.Act == rules::Action::Touch)
     return;
@@ -1347,8 +1372,11 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
                  Passed.empty() ? DroppedHere : droppedAt(S, Passed)};
       if (Record) {
         addAcq(Fn, A, Changed);
+        // Not when the callee dropped it first (then took it again).
+        bool Again = !is_contained(Local, L.Lock) && retaken(S, L);
         for (const HeldEntry &H : S.Held)
-          if (!is_contained(Local, H.L.Lock))
+          if (!is_contained(Local, H.L.Lock) &&
+              (!Again || (H.L.Lock == L.Lock && H.L.Sub == L.Sub)))
             emitEdge(Fn, H, A, Fn, Record, Changed);
       }
       Local.clear();

@@ -1302,6 +1302,49 @@ TEST(Link, NestingAnnotationsMakeNoSelfDeadlock) {
   EXPECT_EQ(Fs[0].Locks, std::vector<std::string>{"b"});
 }
 
+TEST(Link, RetakingAHeldLockIsOneSelfDeadlockNotAlsoAnInversion) {
+  // Lockdep reports the recursion and records no b -> a: the inversion
+  // a -> b -> a would only repeat the self-deadlock.
+  Result R = link({"static void take_a(struct foo *x) { mutex_lock(&x->a); }\n" // 17
+                   "void f(struct foo *x) {\n"                                   // 18
+                   "  mutex_lock(&x->a);\n"                                      // 19
+                   "  mutex_lock(&x->b);\n"                                      // 20
+                   "  mutex_lock(&x->a);\n"                                      // 21
+                   "}\n"
+                   "void g(struct foo *x) {\n"                                   // 23
+                   "  mutex_lock(&x->a);\n"                                      // 24
+                   "  spin_lock(&x->s);\n"                                       // 25
+                   "  take_a(x);\n"                                              // 26
+                   "}\n"});
+  EXPECT_EQ(find(R.G, "foo.b", "foo.a"), nullptr);
+  EXPECT_EQ(find(R.G, "foo.s", "foo.a"), nullptr) << "nor through a callee";
+  const Edge *Self = find(R.G, "foo.a", "foo.a");
+  ASSERT_NE(Self, nullptr);
+  EXPECT_EQ(chain(*Self), "f:21");
+  EXPECT_NE(find(R.G, "foo.a", "foo.b"), nullptr);
+  EXPECT_TRUE(onlySelfDeadlock(R, "foo.a"));
+
+  // Held on some paths only, or another subclass: not recursive locking
+  // (no self-deadlock either), so the edges into it stay.
+  R = link({"int cond(void);\n"                      // 17
+            "void f(struct foo *x) {\n"              // 18
+            "  if (cond()) mutex_lock(&x->a);\n"      // 19
+            "  mutex_lock(&x->b);\n"                 // 20
+            "  mutex_lock(&x->a);\n"                 // 21
+            "}\n"
+            "void g(struct foo *x) {\n"              // 23
+            "  mutex_lock(&x->a);\n"                 // 24
+            "  spin_lock(&x->s);\n"                  // 25
+            "  mutex_lock_nested(&x->a, 1);\n"       // 26
+            "}\n"});
+  const Edge *E = find(R.G, "foo.b", "foo.a");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(chain(*E), "f:21");
+  E = find(R.G, "foo.s", "foo.a/1");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(chain(*E), "g:26");
+}
+
 TEST(Link, ClassesLockdepKeysApartRankLowerAsSelfDeadlocks) {
   // mutex_init() is __mutex_init(m, #m, &__key) with a static key of its
   // call site. intel_wakeref_init() passes each caller's own key through
