@@ -307,17 +307,17 @@ std::vector<Finding> findSelfDeadlocks(const LockGraph &G) {
     // then of the GT) may be another object.
     const Edge &E = G.Edges[I];
     auto Split = G.SplitByLockdep.find(std::string(baseClass(Class)));
-    bool Apart = Split != G.SplitByLockdep.end() &&
-                 !(E.SameInstance && hops(E) == 1);
-    F.Rank = std::clamp(rankOf(F.Edges, G) +
-                            (G.Edges[I].SameInstance ? 10 : -10) -
-                            (Apart ? 10 : 0),
-                        0, 100);
+    bool Apart =
+        Split != G.SplitByLockdep.end() && !(E.SameInstance && hops(E) == 1);
+    F.Rank =
+        std::clamp(rankOf(F.Edges, G) + (G.Edges[I].SameInstance ? 10 : -10) -
+                       (Apart ? 10 : 0),
+                   0, 100);
     F.Message = "possible recursive locking: " + Class +
                 " acquired while already held" +
                 (G.Edges[I].SameInstance ? " (same expression)" : "") +
-                (Apart ? "; " + Split->second + ", so the two may be "
-                                                "different lockdep classes"
+                (Apart ? "; " + Split->second +
+                             ", so the two may be different lockdep classes"
                        : "");
     Out.push_back(std::move(F));
   }

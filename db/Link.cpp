@@ -3,10 +3,11 @@
 // Algorithm.
 //
 // 1. Linking. External functions are found by name (a strong definition
-//    before a __weak one), static ones by name and file within their TU. A call through a struct field ("via") resolves to
-//    every function stored into that field anywhere. Calls to functions the
-//    rules name (mutex_lock, copy_from_user, ...) are lock events, not calls,
-//    even when the tree also has their bodies.
+//    before a __weak one), static ones by name and file within their TU. A
+//    call through a struct field ("via") resolves to every function stored
+//    into that field anywhere. Calls to functions the rules name
+//    (mutex_lock, copy_from_user, ...) are lock events, not calls, even
+//    when the tree also has their bodies.
 //
 // 2. Lock references. A lock argument's access path is reduced to a class:
 //    trailing members of lock types (spinlock.rlock, mutex.dep_map) are
@@ -29,8 +30,10 @@
 // 4. Edges. Every acquisition (direct, or from a callee summary) made while
 //    some lock is held yields an edge held -> acquired, unless the
 //    acquisition is a trylock or either side is a context (pagefault
-//    disabled). Per (held, acquired, modes, tags) one witness is kept: held on
-//    every path beats held on some paths, then the shortest; ties go to
+//    disabled), or the acquired lock's class is itself held on every path
+//    (recursive locking: only its self-edge, as lockdep records no other
+//    dependency there). Per (held, acquired, modes, tags) one witness is kept:
+//    held on every path beats held on some paths, then the shortest; ties go to
 //    the smaller file and line, so output is deterministic.
 //
 //===----------------------------------------------------------------------===//
@@ -44,8 +47,8 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/StringSaver.h"
-#include "llvm/Support/xxhash.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
 #include <cstdlib>
 #include <deque>
 #include <optional>
@@ -744,18 +747,21 @@ void Linker::collectNames() {
     }
     if (N->KeyArg >= 0 && N->KeyArg < (int)E->Args.size()) {
       const ArgValue &K = E->Args[N->KeyArg];
-      bool Static = K.isPath() && K.R == ArgValue::Root::Global && K.Steps.empty();
+      bool Static =
+          K.isPath() && K.R == ArgValue::Root::Global && K.Steps.empty();
       LockRef R = normalize(E->Args[N->Arg]);
       if (R.K == LockRef::Class) {
         std::string Site =
-            (Twine(F->Name) + " (" + F->File + ":" + Twine(E->Line) + ")").str();
+            (Twine(F->Name) + " (" + F->File + ":" + Twine(E->Line) + ")")
+                .str();
         if (!Static)
           SplitByLockdep.try_emplace(R.Name.str(),
                                      "lockdep keys it at run time: " + Site);
         else if (K.RootName == N->NoValidateKey)
           Ignored.insert(R.Name.data());
         else if (StaticKeys[R.Name.str()].insert(K.RootName).second)
-          Sites[R.Name.str()] += (Sites[R.Name.str()].empty() ? "" : ", ") + Site;
+          Sites[R.Name.str()] +=
+              (Sites[R.Name.str()].empty() ? "" : ", ") + Site;
       }
     }
     if (!Nests)
@@ -987,12 +993,16 @@ static StringRef flavorOf(const LockInfo &L) {
 /// locks held: edges from them into L would only repeat the self-deadlock
 /// as inversions (trace_array_get_by_name() takes event_mutex, then
 /// trace_types_lock, then event_mutex again in trace_early_triggers()).
+static bool sameClass(const LockInfo &A, const LockInfo &B) {
+  return A.Lock == B.Lock && A.Sub == B.Sub;
+}
+
 bool Linker::retaken(const State &S, const LockInfo &L) const {
   if (L.Lock.K != LockRef::Class || L.Try || L.Nest || L.NestParam >= 0 ||
       L.Sub.Param >= 0 || L.Sub.Unknown)
     return false;
   for (const HeldEntry &H : S.Held)
-    if (H.Must && !H.MayDropped && H.L.Lock == L.Lock && H.L.Sub == L.Sub &&
+    if (H.Must && !H.MayDropped && sameClass(H.L, L) &&
         !(L.M == rules::Mode::RecursiveRead &&
           H.L.M != rules::Mode::Exclusive)) {
       StringRef F = flavorOf(L);
@@ -1078,8 +1088,8 @@ void Linker::addAcq(int Fn, AcqEntry &A, bool &Changed) {
   }
 }
 
-void Linker::emitEdge(int Fn, const HeldEntry &Held, AcqEntry &A,
-                      int WitnessFn, bool Record, bool &Changed) {
+void Linker::emitEdge(int Fn, const HeldEntry &Held, AcqEntry &A, int WitnessFn,
+                      bool Record, bool &Changed) {
   if (!Record || A.L.Try || droppedHas(A.DroppedBefore, Held.L.Lock) ||
       ignored(Held.L.Lock) || ignored(A.L.Lock))
     return;
@@ -1306,7 +1316,7 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
       addAcq(Fn, A, Changed);
     bool Again = retaken(S, L);
     for (const HeldEntry &H : S.Held)
-      if (!Again || (H.L.Lock == L.Lock && H.L.Sub == L.Sub))
+      if (!Again || sameClass(H.L, L))
         emitEdge(Fn, H, A, Fn, Record, Changed);
   }
   if (R.Act == rules::Action::Touch)
@@ -1375,8 +1385,7 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
         // Not when the callee dropped it first (then took it again).
         bool Again = !is_contained(Local, L.Lock) && retaken(S, L);
         for (const HeldEntry &H : S.Held)
-          if (!is_contained(Local, H.L.Lock) &&
-              (!Again || (H.L.Lock == L.Lock && H.L.Sub == L.Sub)))
+          if (!is_contained(Local, H.L.Lock) && (!Again || sameClass(H.L, L)))
             emitEdge(Fn, H, A, Fn, Record, Changed);
       }
       Local.clear();

@@ -320,19 +320,19 @@ TEST(Link, StrongDefinitionReplacesAWeakOneWhicheverLoadsFirst) {
   // kernel/sys_ni.c's __weak stub of a syscall, kernel/sched/idle.c's
   // generic arch_cpu_idle(): the build's other definition is the one run.
   const char *Weak = "__attribute__((weak)) void hook(struct foo *x) {\n" // 17
-                     "  mutex_lock(&x->b);\n"                               // 18
+                     "  mutex_lock(&x->b);\n"                             // 18
                      "}\n";
   const char *Strong = "void hook(struct foo *x) {\n" // 17
-                       "  spin_lock(&x->s);\n"         // 18
+                       "  spin_lock(&x->s);\n"        // 18
                        "}\n";
-  const char *Caller = "void hook(struct foo *x);\n"         // 17
-                       "void caller(struct foo *x) {\n"      // 18
-                       "  mutex_lock(&x->a);\n"               // 19
-                       "  hook(x);\n"                         // 20
+  const char *Caller = "void hook(struct foo *x);\n"    // 17
+                       "void caller(struct foo *x) {\n" // 18
+                       "  mutex_lock(&x->a);\n"         // 19
+                       "  hook(x);\n"                   // 20
                        "}\n";
   for (bool WeakFirst : {true, false}) {
-    Result R = WeakFirst ? link({Weak, Strong, Caller})
-                         : link({Strong, Weak, Caller});
+    Result R =
+        WeakFirst ? link({Weak, Strong, Caller}) : link({Strong, Weak, Caller});
     const Edge *E = find(R.G, "foo.a", "foo.s");
     ASSERT_NE(E, nullptr) << WeakFirst;
     EXPECT_EQ(chain(*E), "caller:20 > hook:18");
@@ -960,11 +960,12 @@ TEST(Link, CalleesUncertainReleaseOfAnOwnLockKeepsItHeldOnSomePaths) {
   EXPECT_TRUE(R.Fs.empty());
 
   // One level up: top() still holds its foo.b after caller() returns.
-  R = link({Caller + "void top(struct foo *x, struct foo *y, struct hc *h) {\n" // 34
-                     "  mutex_lock(&y->b);\n"                                   // 35
-                     "  caller(x, h);\n"                                        // 36
-                     "  spin_lock(&y->s);\n"                                    // 37
-                     "}\n"});
+  R = link({Caller +
+            "void top(struct foo *x, struct foo *y, struct hc *h) {\n" // 34
+            "  mutex_lock(&y->b);\n"                                   // 35
+            "  caller(x, h);\n"                                        // 36
+            "  spin_lock(&y->s);\n"                                    // 37
+            "}\n"});
   E = find(R.G, "foo.b", "foo.s");
   ASSERT_NE(E, nullptr);
   EXPECT_EQ(chain(*E), "top:37");
@@ -1305,17 +1306,18 @@ TEST(Link, NestingAnnotationsMakeNoSelfDeadlock) {
 TEST(Link, RetakingAHeldLockIsOneSelfDeadlockNotAlsoAnInversion) {
   // Lockdep reports the recursion and records no b -> a: the inversion
   // a -> b -> a would only repeat the self-deadlock.
-  Result R = link({"static void take_a(struct foo *x) { mutex_lock(&x->a); }\n" // 17
-                   "void f(struct foo *x) {\n"                                   // 18
-                   "  mutex_lock(&x->a);\n"                                      // 19
-                   "  mutex_lock(&x->b);\n"                                      // 20
-                   "  mutex_lock(&x->a);\n"                                      // 21
-                   "}\n"
-                   "void g(struct foo *x) {\n"                                   // 23
-                   "  mutex_lock(&x->a);\n"                                      // 24
-                   "  spin_lock(&x->s);\n"                                       // 25
-                   "  take_a(x);\n"                                              // 26
-                   "}\n"});
+  Result R =
+      link({"static void take_a(struct foo *x) { mutex_lock(&x->a); }\n" // 17
+            "void f(struct foo *x) {\n"                                  // 18
+            "  mutex_lock(&x->a);\n"                                     // 19
+            "  mutex_lock(&x->b);\n"                                     // 20
+            "  mutex_lock(&x->a);\n"                                     // 21
+            "}\n"
+            "void g(struct foo *x) {\n" // 23
+            "  mutex_lock(&x->a);\n"    // 24
+            "  spin_lock(&x->s);\n"     // 25
+            "  take_a(x);\n"            // 26
+            "}\n"});
   EXPECT_EQ(find(R.G, "foo.b", "foo.a"), nullptr);
   EXPECT_EQ(find(R.G, "foo.s", "foo.a"), nullptr) << "nor through a callee";
   const Edge *Self = find(R.G, "foo.a", "foo.a");
@@ -1326,16 +1328,16 @@ TEST(Link, RetakingAHeldLockIsOneSelfDeadlockNotAlsoAnInversion) {
 
   // Held on some paths only, or another subclass: not recursive locking
   // (no self-deadlock either), so the edges into it stay.
-  R = link({"int cond(void);\n"                      // 17
-            "void f(struct foo *x) {\n"              // 18
-            "  if (cond()) mutex_lock(&x->a);\n"      // 19
-            "  mutex_lock(&x->b);\n"                 // 20
-            "  mutex_lock(&x->a);\n"                 // 21
+  R = link({"int cond(void);\n"                  // 17
+            "void f(struct foo *x) {\n"          // 18
+            "  if (cond()) mutex_lock(&x->a);\n" // 19
+            "  mutex_lock(&x->b);\n"             // 20
+            "  mutex_lock(&x->a);\n"             // 21
             "}\n"
-            "void g(struct foo *x) {\n"              // 23
-            "  mutex_lock(&x->a);\n"                 // 24
-            "  spin_lock(&x->s);\n"                  // 25
-            "  mutex_lock_nested(&x->a, 1);\n"       // 26
+            "void g(struct foo *x) {\n"        // 23
+            "  mutex_lock(&x->a);\n"           // 24
+            "  spin_lock(&x->s);\n"            // 25
+            "  mutex_lock_nested(&x->a, 1);\n" // 26
             "}\n"});
   const Edge *E = find(R.G, "foo.b", "foo.a");
   ASSERT_NE(E, nullptr);
@@ -1358,36 +1360,38 @@ TEST(Link, ClassesLockdepKeysApartRankLowerAsSelfDeadlocks) {
   Init.KeyArg = 2;
   R.Names["__mutex_init"] = Init;
   Result Out = link(
-      {"struct lock_class_key { int k; };\n"                                 // 17
-       "void __mutex_init(struct mutex *m, const char *n, struct lock_class_key *k);\n"
+      {"struct lock_class_key { int k; };\n" // 17
+       "void __mutex_init(struct mutex *m, const char *n, struct "
+       "lock_class_key *k);\n"
        "struct wf { struct mutex mutex; };\n"
-       "void wf_init(struct wf *w, struct lock_class_key *key) {\n"          // 20
-       "  __mutex_init(&w->mutex, \"wakeref.mutex\", key);\n"              // 21
+       "void wf_init(struct wf *w, struct lock_class_key *key) {\n" // 20
+       "  __mutex_init(&w->mutex, \"wakeref.mutex\", key);\n"       // 21
        "}\n"
        "void init_a(struct foo *x) {\n"
        "  static struct lock_class_key __key;\n"
-       "  __mutex_init(&x->a, \"&x->a\", &__key);\n"                     // 25
+       "  __mutex_init(&x->a, \"&x->a\", &__key);\n" // 25
        "}\n"
        "void init_b(struct foo *x) {\n"
        "  static struct lock_class_key __key;\n"
-       "  __mutex_init(&x->b, \"&x->b\", &__key);\n"                     // 29
+       "  __mutex_init(&x->b, \"&x->b\", &__key);\n" // 29
        "}\n"
        "void init_b_again(struct foo *x) {\n"
        "  static struct lock_class_key __key;\n"
-       "  __mutex_init(&x->b, \"&x->b\", &__key);\n"                     // 33
+       "  __mutex_init(&x->b, \"&x->b\", &__key);\n" // 33
        "}\n"
        "void same(struct foo *x) { mutex_lock(&x->b); mutex_lock(&x->b); }\n"
        "void nest(struct wf *v, struct wf *w, struct foo *x, struct foo *y) {\n"
-       "  mutex_lock(&v->mutex); mutex_lock(&w->mutex);\n"               // 37
-       "  mutex_lock(&x->a); mutex_lock(&y->a);\n"                       // 38
-       "  mutex_lock(&x->b); mutex_lock(&y->b);\n"                       // 39
+       "  mutex_lock(&v->mutex); mutex_lock(&w->mutex);\n" // 37
+       "  mutex_lock(&x->a); mutex_lock(&y->a);\n"         // 38
+       "  mutex_lock(&x->b); mutex_lock(&y->b);\n"         // 39
        "}\n"},
       R);
-  EXPECT_EQ(Out.G.SplitByLockdep,
-            (std::map<std::string, std::string>{
-                {"wf.mutex", "lockdep keys it at run time: wf_init (tu0.c:21)"},
-                {"foo.b", "lockdep keys it by 2 static keys: init_b (tu0.c:29), "
-                          "init_b_again (tu0.c:33)"}}));
+  EXPECT_EQ(
+      Out.G.SplitByLockdep,
+      (std::map<std::string, std::string>{
+          {"wf.mutex", "lockdep keys it at run time: wf_init (tu0.c:21)"},
+          {"foo.b", "lockdep keys it by 2 static keys: init_b (tu0.c:29), "
+                    "init_b_again (tu0.c:33)"}}));
   std::map<std::string, const Finding *> Self;
   for (const Finding &F : Out.Fs)
     if (F.Kind == FindingKind::SelfDeadlock)
@@ -1411,11 +1415,12 @@ TEST(Link, ClassesLockdepKeysApartRankLowerAsSelfDeadlocks) {
                                     "expression)");
 
   // The same spelling in a callee may be another object: lowered too.
-  Out = link({"struct lock_class_key { int k; };\n"                      // 17
-              "void __mutex_init(struct mutex *m, const char *n, struct lock_class_key *k);\n"
+  Out = link({"struct lock_class_key { int k; };\n" // 17
+              "void __mutex_init(struct mutex *m, const char *n, struct "
+              "lock_class_key *k);\n"
               "struct wf { struct mutex mutex; };\n"
               "void wf_init(struct wf *w, struct lock_class_key *key) {\n" // 20
-              "  __mutex_init(&w->mutex, \"wakeref.mutex\", key);\n"     // 21
+              "  __mutex_init(&w->mutex, \"wakeref.mutex\", key);\n"       // 21
               "}\n"
               "extern struct wf *cur;\n"
               "static void inner(void) { mutex_lock(&cur->mutex); }\n"     // 24
