@@ -419,8 +419,12 @@ std::optional<CallEvent> Lowerer::callEvent(const CallExpr *CE) const {
     if (Field)
       Ev.Via = fieldName(Field);
   }
-  for (const Expr *A : CE->arguments())
-    Ev.Args.push_back(pathOf(A));
+  for (const Expr *A : CE->arguments()) {
+    ArgValue V = pathOf(A);
+    const auto *UO = dyn_cast<UnaryOperator>(A->IgnoreParenCasts());
+    V.NonNull = V.isPath() && UO && UO->getOpcode() == UO_AddrOf;
+    Ev.Args.push_back(std::move(V));
+  }
   Ev.Line = Names.line(CE->getBeginLoc());
   Ev.Col = Names.col(CE->getBeginLoc());
   return Ev;

@@ -73,6 +73,8 @@ json::Value toJSON(const ArgValue &A) {
     if (!A.Steps.empty())
       O["f"] = json::Array(A.Steps);
     O["t"] = A.Text;
+    if (A.NonNull)
+      O["n"] = true;
     return O;
   }
   }
@@ -113,6 +115,7 @@ bool fromJSON(const json::Value &V, ArgValue &A, json::Path P) {
         A.Steps.push_back(Str->str());
   if (auto T = O->getString("t"))
     A.Text = T->str();
+  A.NonNull = O->getBoolean("n").value_or(false);
   return true;
 }
 

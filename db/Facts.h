@@ -48,6 +48,9 @@ struct ArgValue {
   std::string Str;
   /// Source spelling, for display and same-instance comparison.
   std::string Text;
+  /// The argument is an address (`&p->rcu`, `&key`): never NULL. A path
+  /// does not say so by itself, as it names the object either way.
+  bool NonNull = false;
 
   static ArgValue unknown() { return {}; }
   static ArgValue integer(int64_t V);

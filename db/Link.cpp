@@ -366,11 +366,30 @@ struct State {
   SmallVector<unsigned, 1> Reassigned;
   /// A tracked variable is assigned: what was known about it, and which
   /// locks were dropped under its value, no longer holds.
+  /// On every path to here, variable Var (VarBase + its number) having
+  /// VarValue implies parameter Param having ParamValue: what a join keeps
+  /// of two paths' facts where the facts themselves are lost.
+  /// kvfree_call_rcu() ends with `if (!success) synchronize_rcu()`, and
+  /// `success` is false there only on the path where `head` is NULL.
+  struct Implication {
+    unsigned Var;
+    bool VarValue;
+    unsigned Param;
+    bool ParamValue;
+    bool operator==(const Implication &O) const {
+      return Var == O.Var && VarValue == O.VarValue && Param == O.Param &&
+             ParamValue == O.ParamValue;
+    }
+  };
+  SmallVector<Implication, 0> Imps;
   void forget(unsigned Key) {
     erase_if(Facts, [&](const std::pair<unsigned, bool> &F) {
       return F.first == Key;
     });
     erase_if(CondDropped, [&](const CondDrop &C) { return C.Param == Key; });
+    erase_if(Imps, [&](const Implication &I) {
+      return I.Var == Key || I.Param == Key;
+    });
   }
 };
 
@@ -844,11 +863,15 @@ static void nestOf(const ArgValue &A, LockInfo &L) {
 SmallVector<int8_t, 8> Linker::knownArgs(const CallEvent &E,
                                          const State &S) const {
   SmallVector<int8_t, 8> Known(E.Args.size(), -1);
+  // An address is never NULL: kfree_rcu(p, rcu) passes &p->rcu.
+  for (unsigned I = 0; I < E.Args.size(); ++I)
+    if (E.Args[I].NonNull)
+      Known[I] = 1;
   if (S.Facts.empty())
     return Known;
   for (unsigned I = 0; I < E.Args.size(); ++I) {
     const ArgValue &A = E.Args[I];
-    if (!A.isPath() || !A.Steps.empty())
+    if (!A.isPath() || !A.Steps.empty() || A.NonNull)
       continue;
     unsigned Key;
     if (A.R == ArgValue::Root::Param) {
@@ -1504,6 +1527,40 @@ bool Linker::join(State &Into, const State &From) {
       Into.Reassigned.push_back(P);
       Changed = true;
     }
+  // Relations of a variable to a parameter that hold on both sides: kept
+  // from either, or made from one side's two facts where the other side
+  // contradicts the premise or knows the conclusion. Not where both
+  // sides know both facts: those stay facts.
+  auto Knows = [](const State &S, unsigned Key, bool V) {
+    return is_contained(S.Facts, std::make_pair(Key, V));
+  };
+  auto Holds = [&](const State &S, const State::Implication &I) {
+    return Knows(S, I.Var, !I.VarValue) || Knows(S, I.Param, I.ParamValue) ||
+           is_contained(S.Imps, I);
+  };
+  SmallVector<State::Implication, 0> Imps;
+  auto AddImps = [&](const State &A, const State &B) {
+    for (const State::Implication &I : A.Imps)
+      if (Holds(B, I) && !is_contained(Imps, I))
+        Imps.push_back(I);
+    for (auto [V, VV] : A.Facts)
+      for (auto [P, PV] : A.Facts) {
+        State::Implication I{V, VV, P, PV};
+        if (V >= VarBase && P < VarBase &&
+            !(Knows(B, V, VV) && Knows(B, P, PV)) && Holds(B, I) &&
+            !is_contained(Imps, I))
+          Imps.push_back(I);
+      }
+  };
+  AddImps(Into, From);
+  AddImps(From, Into);
+  if (Imps.size() != Into.Imps.size() ||
+      any_of(Imps, [&](const State::Implication &I) {
+        return !is_contained(Into.Imps, I);
+      })) {
+    Into.Imps = std::move(Imps);
+    Changed = true;
+  }
   size_t FactsBefore = Into.Facts.size();
   erase_if(Into.Facts, [&](const std::pair<unsigned, bool> &F) {
     return !is_contained(From.Facts, F);
@@ -1606,6 +1663,9 @@ void Linker::analyze(int Fn, bool &Changed) {
           erase_if(S.Facts, [&](const std::pair<unsigned, bool> &F) {
             return F.first == unsigned(P);
           });
+          erase_if(S.Imps, [&](const State::Implication &I) {
+            return I.Param == unsigned(P);
+          });
           if (!is_contained(S.Reassigned, unsigned(P)))
             S.Reassigned.push_back(P);
         }
@@ -1669,6 +1729,9 @@ void Linker::analyze(int Fn, bool &Changed) {
           for (const Block::Implied &I : Bl.Implies)
             if (I.WhenNonzero == (Value != 0))
               New.push_back({I.Param, I.Value});
+          for (const State::Implication &I : S.Imps)
+            if (I.Var == unsigned(CondKey) && I.VarValue == (Value != 0))
+              New.push_back({I.Param, I.ParamValue});
           // `if (!new_blkg) new_blkg = blkg_alloc(..)`: before the
           // function assigns it, a parameter is the caller's value.
           if (int P = paramOf(Bl.CondVar);

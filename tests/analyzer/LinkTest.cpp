@@ -1347,6 +1347,48 @@ TEST(Link, RetakingAHeldLockIsOneSelfDeadlockNotAlsoAnInversion) {
   EXPECT_EQ(chain(*E), "g:26");
 }
 
+TEST(Link, ABranchOnAVariableRecallsTheParameterItWasSetUnder) {
+  // kvfree_call_rcu(): `success` is false at the inline synchronize_rcu()
+  // only on the path where `head` is NULL; kfree_rcu(p, rcu) passes
+  // &p->rcu, never NULL. Only the one-argument form sleeps.
+  std::string Callee =
+      "struct rcu_head { void *next; };\n"                                // 17
+      "struct obj { struct rcu_head rcu; };\n"                            // 18
+      "struct mutex exp_mutex;\n"                                         // 19
+      "int bulk_add(void *p);\n"                                          // 20
+      "static void sync_rcu(void) { mutex_lock(&exp_mutex); }\n"          // 21
+      "void kvfree_call(struct rcu_head *head, void *ptr) {\n"            // 22
+      "  int success;\n"                                                  // 23
+      "  success = bulk_add(ptr);\n"                                      // 24
+      "  if (!success) {\n"                                               // 25
+      "    if (head == 0)\n"                                              // 26
+      "      goto unlock_return;\n"                                       // 27
+      "    success = 1;\n"                                                // 28
+      "  }\n"                                                             // 29
+      "unlock_return:\n"                                                  // 30
+      "  if (!success)\n"                                                 // 31
+      "    sync_rcu();\n"                                                 // 32
+      "}\n";                                                              // 33
+  Result Two = link({Callee + "void two(struct foo *x, struct obj *o) {\n" // 34
+                              "  spin_lock(&x->s);\n"                      // 35
+                              "  kvfree_call(&o->rcu, o);\n"               // 36
+                              "}\n"});
+  EXPECT_EQ(find(Two.G, "foo.s", "exp_mutex"), nullptr);
+  Result One = link({Callee + "void one(struct foo *x, struct obj *o) {\n" // 34
+                              "  spin_lock(&x->s);\n"                      // 35
+                              "  kvfree_call(0, o);\n"                     // 36
+                              "}\n"});
+  const Edge *E = find(One.G, "foo.s", "exp_mutex");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(chain(*E), "one:36 > kvfree_call:32 > sync_rcu:21");
+  // A pointer that may be NULL decides nothing.
+  Result Maybe = link({Callee + "void maybe(struct foo *x, struct rcu_head *h) {\n"
+                                "  spin_lock(&x->s);\n"
+                                "  kvfree_call(h, 0);\n"
+                                "}\n"});
+  EXPECT_NE(find(Maybe.G, "foo.s", "exp_mutex"), nullptr);
+}
+
 TEST(Link, ClassesLockdepKeysApartRankLowerAsSelfDeadlocks) {
   // mutex_init() is __mutex_init(m, #m, &__key) with a static key of its
   // call site. intel_wakeref_init() passes each caller's own key through

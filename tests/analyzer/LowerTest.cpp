@@ -274,6 +274,33 @@ TEST(Lower, WeakDefinitionsAreMarkedAlsoThroughAnEarlierDeclaration) {
   EXPECT_FALSE(S->IsWeak);
 }
 
+TEST(Lower, AddressArgumentsAreNonNull) {
+  TUFacts T = extract("struct rcu_head { void *next; };\n"
+                      "struct obj { struct rcu_head rcu; struct rcu_head *p; };\n"
+                      "void kvfree_call(struct rcu_head *head, void *ptr);\n"
+                      "void f(struct obj *o) {\n"
+                      "  kvfree_call(&o->rcu, o);\n"
+                      "  kvfree_call(o->p, (void *)&o->rcu);\n"
+                      "}\n");
+  const FunctionFacts *F = find(T, "f");
+  ASSERT_NE(F, nullptr);
+  std::vector<std::pair<bool, bool>> Seen;
+  for (const Block &B : F->Blocks)
+    for (const CallEvent &E : B.Events)
+      if (E.Callee == "kvfree_call")
+        Seen.push_back({E.Args[0].NonNull, E.Args[1].NonNull});
+  std::sort(Seen.begin(), Seen.end());
+  EXPECT_EQ(Seen, (std::vector<std::pair<bool, bool>>{{false, true}, {true, false}}));
+  // Stored as "n" and read back.
+  ArgValue A;
+  A.K = ArgValue::Kind::Path;
+  A.NonNull = true;
+  ArgValue B;
+  llvm::json::Path::Root R;
+  ASSERT_TRUE(fromJSON(toJSON(A), B, R));
+  EXPECT_TRUE(B.NonNull);
+}
+
 TEST(Lower, ReturnOfTrylockIsRecorded) {
   TUFacts T = extract("static inline int try_ring(struct kioctx *ctx) {\n"
                       "  return mutex_trylock(&ctx->ring_lock) != 0;\n"
