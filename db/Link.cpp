@@ -364,8 +364,6 @@ struct State {
   /// Parameters this function assigned on some path to here: a branch on
   /// one says nothing more about the caller's value.
   SmallVector<unsigned, 1> Reassigned;
-  /// A tracked variable is assigned: what was known about it, and which
-  /// locks were dropped under its value, no longer holds.
   /// On every path to here, variable Var (VarBase + its number) having
   /// VarValue implies parameter Param having ParamValue: what a join keeps
   /// of two paths' facts where the facts themselves are lost.
@@ -382,6 +380,8 @@ struct State {
     }
   };
   SmallVector<Implication, 0> Imps;
+  /// A tracked variable is assigned: what was known about it, which locks
+  /// were dropped under its value, and what it implied, no longer holds.
   void forget(unsigned Key) {
     erase_if(Facts, [&](const std::pair<unsigned, bool> &F) {
       return F.first == Key;
