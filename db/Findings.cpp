@@ -309,13 +309,12 @@ std::vector<Finding> findSelfDeadlocks(const LockGraph &G) {
     auto Split = G.SplitByLockdep.find(std::string(baseClass(Class)));
     bool Apart =
         Split != G.SplitByLockdep.end() && !(E.SameInstance && hops(E) == 1);
-    F.Rank =
-        std::clamp(rankOf(F.Edges, G) + (G.Edges[I].SameInstance ? 10 : -10) -
-                       (Apart ? 10 : 0),
-                   0, 100);
+    F.Rank = std::clamp(rankOf(F.Edges, G) + (E.SameInstance ? 10 : -10) -
+                            (Apart ? 10 : 0),
+                        0, 100);
     F.Message = "possible recursive locking: " + Class +
                 " acquired while already held" +
-                (G.Edges[I].SameInstance ? " (same expression)" : "") +
+                (E.SameInstance ? " (same expression)" : "") +
                 (Apart ? "; " + Split->second +
                              ", so the two may be different lockdep classes"
                        : "");
