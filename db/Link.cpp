@@ -125,6 +125,11 @@ struct LockInfo {
   /// passing a constant decides it.
   int GuardParam = -1;
   bool GuardNonzero = true;
+  /// A second guard: a caller's fact on an acquisition that already
+  /// carries its callee's own guard (kvfree_call_rcu()'s `head` is NULL
+  /// around kvfree(ptr), whose vfree() is under `if (addr)`).
+  int Guard2Param = -1;
+  bool Guard2Nonzero = true;
   /// Taken with a nest lock that is not NULL (ww_mutex_lock() with an
   /// acquire context): other instances of its class may be held, so it
   /// makes no edge from its own class. NestParam: the nest lock is this
@@ -221,15 +226,19 @@ struct AcqKey {
   int SubParam = -1;
   int CondParam = -1;
   int GuardParam = -1;
+  int Guard2Param = -1;
   int NestParam = -1;
   uint8_t Mode = 0;
-  bool SubUnknown = false, GuardNonzero = false, Try = false, Nest = false;
+  bool SubUnknown = false, GuardNonzero = false, Guard2Nonzero = false,
+       Try = false, Nest = false;
   bool operator==(const AcqKey &O) const {
     return std::tie(Ref, Tags, SubValue, SubParam, CondParam, GuardParam,
-                    NestParam, Mode, SubUnknown, GuardNonzero, Try, Nest) ==
+                    Guard2Param, NestParam, Mode, SubUnknown, GuardNonzero,
+                    Guard2Nonzero, Try, Nest) ==
            std::tie(O.Ref, O.Tags, O.SubValue, O.SubParam, O.CondParam,
-                    O.GuardParam, O.NestParam, O.Mode, O.SubUnknown,
-                    O.GuardNonzero, O.Try, O.Nest);
+                    O.GuardParam, O.Guard2Param, O.NestParam, O.Mode,
+                    O.SubUnknown, O.GuardNonzero, O.Guard2Nonzero, O.Try,
+                    O.Nest);
   }
 };
 
@@ -254,7 +263,8 @@ struct AcqKeyInfo {
             Half(K.NestParam) << 48,
         uint64_t(K.Mode) | uint64_t(K.SubUnknown) << 8 |
             uint64_t(K.GuardNonzero) << 9 | uint64_t(K.Try) << 10 |
-            uint64_t(K.Nest) << 11};
+            uint64_t(K.Nest) << 11 | uint64_t(K.Guard2Nonzero) << 12 |
+            Half(K.Guard2Param) << 16};
     return xxh3_64bits(ArrayRef<uint8_t>(
         reinterpret_cast<const uint8_t *>(Words), sizeof(Words)));
   }
@@ -406,18 +416,25 @@ struct Function {
   Summary Sum;
 };
 
-/// An acquisition made under a branch on a parameter is guarded by it,
-/// unless it already carries a guard of its own from the callee.
+/// An acquisition made under a branch on a parameter is guarded by it.
+/// One that already carries a guard of its own from the callee keeps it
+/// and takes this one as its second.
 void guardBy(const State &S, LockInfo &L) {
-  if (L.GuardParam >= 0)
+  if (L.Guard2Param >= 0)
     return;
   // Facts on variables mean nothing to callers.
-  for (auto [Key, Nonzero] : S.Facts)
-    if (Key < VarBase) {
+  for (auto [Key, Nonzero] : S.Facts) {
+    if (Key >= VarBase || int(Key) == L.GuardParam)
+      continue;
+    if (L.GuardParam < 0) {
       L.GuardParam = Key;
       L.GuardNonzero = Nonzero;
-      return;
+    } else {
+      L.Guard2Param = Key;
+      L.Guard2Nonzero = Nonzero;
     }
+    return;
+  }
 }
 
 unsigned eventId(unsigned Block, unsigned Index) {
@@ -905,21 +922,36 @@ LockInfo Linker::instantiate(const LockInfo &L, ArrayRef<ArgValue> Args,
         Out.CondParam = A.Param;
     }
   }
-  if (L.GuardParam >= 0) {
-    Out.GuardParam = -1;
-    if (L.GuardParam < (int)Args.size()) {
-      const ArgValue &A = Args[L.GuardParam];
-      if (A.K == ArgValue::Kind::Int && (A.Int != 0) != L.GuardNonzero)
-        return LockInfo(); // netlink_dump(sk, true): no lock
-      // blkg_create(.., new_blkg) after `if (!new_blkg) return`: the
-      // caller knows the value as well as if it were a constant.
-      int8_t V = L.GuardParam < (int)Known.size() ? Known[L.GuardParam] : -1;
-      if (V >= 0 && (V != 0) != L.GuardNonzero)
-        return LockInfo();
-      if (V < 0 && A.isPath() && A.R == ArgValue::Root::Param &&
-          A.Steps.empty())
-        Out.GuardParam = A.Param;
-    }
+  // Each guard: decided by the call (false: no acquisition), passed on as
+  // the caller's parameter, or dropped.
+  auto Guard = [&](int Param, bool Nonzero, int &OutParam) {
+    OutParam = -1;
+    if (Param < 0 || Param >= (int)Args.size())
+      return true;
+    const ArgValue &A = Args[Param];
+    if (A.K == ArgValue::Kind::Int && (A.Int != 0) != Nonzero)
+      return false; // netlink_dump(sk, true): no lock
+    // blkg_create(.., new_blkg) after `if (!new_blkg) return`: the caller
+    // knows the value as well as if it were a constant.
+    int8_t V = Param < (int)Known.size() ? Known[Param] : -1;
+    if (V >= 0 && (V != 0) != Nonzero)
+      return false;
+    if (V < 0 && A.isPath() && A.R == ArgValue::Root::Param && A.Steps.empty())
+      OutParam = A.Param;
+    return true;
+  };
+  if (!Guard(L.GuardParam, L.GuardNonzero, Out.GuardParam) ||
+      !Guard(L.Guard2Param, L.Guard2Nonzero, Out.Guard2Param))
+    return LockInfo();
+  if (Out.Guard2Param >= 0 && Out.Guard2Param == Out.GuardParam) {
+    if (L.GuardNonzero != L.Guard2Nonzero)
+      return LockInfo(); // a parameter both zero and non-zero
+    Out.Guard2Param = -1;
+  }
+  if (Out.GuardParam < 0) {
+    Out.GuardParam = Out.Guard2Param;
+    Out.GuardNonzero = L.Guard2Nonzero;
+    Out.Guard2Param = -1;
   }
   if (L.NestParam >= 0) {
     Out.NestParam = -1;
@@ -964,6 +996,8 @@ void Linker::keyTo(raw_ostream &OS, const LockInfo &L) const {
     OS << "?$" << L.CondParam;
   if (L.GuardParam >= 0)
     OS << "!$" << L.GuardParam << (L.GuardNonzero ? "=1" : "=0");
+  if (L.Guard2Param >= 0)
+    OS << "!$" << L.Guard2Param << (L.Guard2Nonzero ? "=1" : "=0");
   if (L.Nest)
     OS << "~n";
   else if (L.NestParam >= 0)
@@ -1067,6 +1101,10 @@ AcqKey Linker::acqKey(const LockInfo &L) {
   if (L.GuardParam >= 0) {
     K.GuardParam = L.GuardParam;
     K.GuardNonzero = L.GuardNonzero;
+  }
+  if (L.Guard2Param >= 0) {
+    K.Guard2Param = L.Guard2Param;
+    K.Guard2Nonzero = L.Guard2Nonzero;
   }
   K.Try = L.Try;
   K.Nest = L.Nest;

@@ -1389,6 +1389,41 @@ TEST(Link, ABranchOnAVariableRecallsTheParameterItWasSetUnder) {
   EXPECT_NE(find(Maybe.G, "foo.s", "exp_mutex"), nullptr);
 }
 
+TEST(Link, AnAcquisitionWithItsOwnGuardTakesTheCallersToo) {
+  // kvfree_call_rcu() calls kvfree(ptr) where `head` is NULL, and vfree()
+  // locks only `if (addr)`: the acquisition carries both guards, and a
+  // caller passing a non-NULL head decides it even with an unknown ptr.
+  std::string Callee =
+      "struct mutex purge;\n"                                     // 17
+      "static void vfree_(void *addr) {\n"                        // 18
+      "  if (!addr) return;\n"                                    // 19
+      "  mutex_lock(&purge);\n"                                   // 20
+      "}\n"                                                       // 21
+      "void kvfree_call(void *head, void *ptr) {\n"               // 22
+      "  if (!head)\n"                                            // 23
+      "    vfree_(ptr);\n"                                        // 24
+      "}\n"                                                       // 25
+      "struct obj { int rcu; };\n";                               // 26
+  Result Two = link({Callee + "void two(struct foo *x, struct obj *o) {\n" // 27
+                              "  spin_lock(&x->s);\n"                      // 28
+                              "  kvfree_call(&o->rcu, o);\n"               // 29
+                              "}\n"});
+  EXPECT_EQ(find(Two.G, "foo.s", "purge"), nullptr);
+  Result One = link({Callee + "void one(struct foo *x, struct obj *o) {\n" // 27
+                              "  spin_lock(&x->s);\n"                      // 28
+                              "  kvfree_call(0, o);\n"                     // 29
+                              "}\n"});
+  const Edge *E = find(One.G, "foo.s", "purge");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(chain(*E), "one:29 > kvfree_call:24 > vfree_:20");
+  // Both guards decided by the one call: NULL ptr, no lock either.
+  Result Null = link({Callee + "void none(struct foo *x) {\n" // 27
+                               "  spin_lock(&x->s);\n"         // 28
+                               "  kvfree_call(0, 0);\n"        // 29
+                               "}\n"});
+  EXPECT_EQ(find(Null.G, "foo.s", "purge"), nullptr);
+}
+
 TEST(Link, ClassesLockdepKeysApartRankLowerAsSelfDeadlocks) {
   // mutex_init() is __mutex_init(m, #m, &__key) with a static key of its
   // call site. intel_wakeref_init() passes each caller's own key through
