@@ -257,14 +257,14 @@ struct AcqKeyInfo {
   // hash_combine() of twelve fields.
   static unsigned getHashValue(const AcqKey &K) {
     auto Half = [](int V) { return uint64_t(uint16_t(V)); };
-    uint64_t Words[4] = {
-        uint64_t(K.Ref) << 32 | K.Tags, uint64_t(K.SubValue),
-        Half(K.SubParam) | Half(K.CondParam) << 16 | Half(K.GuardParam) << 32 |
-            Half(K.NestParam) << 48,
-        uint64_t(K.Mode) | uint64_t(K.SubUnknown) << 8 |
-            uint64_t(K.GuardNonzero) << 9 | uint64_t(K.Try) << 10 |
-            uint64_t(K.Nest) << 11 | uint64_t(K.Guard2Nonzero) << 12 |
-            Half(K.Guard2Param) << 16};
+    uint64_t Words[4] = {uint64_t(K.Ref) << 32 | K.Tags, uint64_t(K.SubValue),
+                         Half(K.SubParam) | Half(K.CondParam) << 16 |
+                             Half(K.GuardParam) << 32 | Half(K.NestParam) << 48,
+                         uint64_t(K.Mode) | uint64_t(K.SubUnknown) << 8 |
+                             uint64_t(K.GuardNonzero) << 9 |
+                             uint64_t(K.Try) << 10 | uint64_t(K.Nest) << 11 |
+                             uint64_t(K.Guard2Nonzero) << 12 |
+                             Half(K.Guard2Param) << 16};
     return xxh3_64bits(ArrayRef<uint8_t>(
         reinterpret_cast<const uint8_t *>(Words), sizeof(Words)));
   }

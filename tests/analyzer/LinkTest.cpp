@@ -1347,81 +1347,75 @@ TEST(Link, RetakingAHeldLockIsOneSelfDeadlockNotAlsoAnInversion) {
   EXPECT_EQ(chain(*E), "g:26");
 }
 
+/// Callee, then `void NAME(struct foo *x, struct obj *o)` that holds x->s
+/// and calls `kvfree_call(ARGS)`, three lines on from the callee's end.
+Result underSpin(const std::string &Callee, const char *Name,
+                 const char *Args) {
+  return link({Callee + "void " + Name + "(struct foo *x, struct obj *o) {\n" +
+               "  spin_lock(&x->s);\n" + "  kvfree_call(" + Args + ");\n" +
+               "}\n"});
+}
+
 TEST(Link, ABranchOnAVariableRecallsTheParameterItWasSetUnder) {
   // kvfree_call_rcu(): `success` is false at the inline synchronize_rcu()
   // only on the path where `head` is NULL; kfree_rcu(p, rcu) passes
   // &p->rcu, never NULL. Only the one-argument form sleeps.
   std::string Callee =
-      "struct rcu_head { void *next; };\n"                                // 17
-      "struct obj { struct rcu_head rcu; };\n"                            // 18
-      "struct mutex exp_mutex;\n"                                         // 19
-      "int bulk_add(void *p);\n"                                          // 20
-      "static void sync_rcu(void) { mutex_lock(&exp_mutex); }\n"          // 21
-      "void kvfree_call(struct rcu_head *head, void *ptr) {\n"            // 22
-      "  int success;\n"                                                  // 23
-      "  success = bulk_add(ptr);\n"                                      // 24
-      "  if (!success) {\n"                                               // 25
-      "    if (head == 0)\n"                                              // 26
-      "      goto unlock_return;\n"                                       // 27
-      "    success = 1;\n"                                                // 28
-      "  }\n"                                                             // 29
-      "unlock_return:\n"                                                  // 30
-      "  if (!success)\n"                                                 // 31
-      "    sync_rcu();\n"                                                 // 32
-      "}\n";                                                              // 33
-  Result Two = link({Callee + "void two(struct foo *x, struct obj *o) {\n" // 34
-                              "  spin_lock(&x->s);\n"                      // 35
-                              "  kvfree_call(&o->rcu, o);\n"               // 36
-                              "}\n"});
-  EXPECT_EQ(find(Two.G, "foo.s", "exp_mutex"), nullptr);
-  Result One = link({Callee + "void one(struct foo *x, struct obj *o) {\n" // 34
-                              "  spin_lock(&x->s);\n"                      // 35
-                              "  kvfree_call(0, o);\n"                     // 36
-                              "}\n"});
+      "struct rcu_head { void *next; };\n"                       // 17
+      "struct obj { struct rcu_head rcu; };\n"                   // 18
+      "struct mutex exp_mutex;\n"                                // 19
+      "int bulk_add(void *p);\n"                                 // 20
+      "static void sync_rcu(void) { mutex_lock(&exp_mutex); }\n" // 21
+      "void kvfree_call(struct rcu_head *head, void *ptr) {\n"   // 22
+      "  int success;\n"                                         // 23
+      "  success = bulk_add(ptr);\n"                             // 24
+      "  if (!success) {\n"                                      // 25
+      "    if (head == 0)\n"                                     // 26
+      "      goto unlock_return;\n"                              // 27
+      "    success = 1;\n"                                       // 28
+      "  }\n"                                                    // 29
+      "unlock_return:\n"                                         // 30
+      "  if (!success)\n"                                        // 31
+      "    sync_rcu();\n"                                        // 32
+      "}\n";                                                     // 33
+  // The caller's lines: 34 to 37.
+  EXPECT_EQ(
+      find(underSpin(Callee, "two", "&o->rcu, o").G, "foo.s", "exp_mutex"),
+      nullptr);
+  Result One = underSpin(Callee, "one", "0, o");
   const Edge *E = find(One.G, "foo.s", "exp_mutex");
   ASSERT_NE(E, nullptr);
   EXPECT_EQ(chain(*E), "one:36 > kvfree_call:32 > sync_rcu:21");
   // A pointer that may be NULL decides nothing.
-  Result Maybe = link({Callee + "void maybe(struct foo *x, struct rcu_head *h) {\n"
-                                "  spin_lock(&x->s);\n"
-                                "  kvfree_call(h, 0);\n"
-                                "}\n"});
-  EXPECT_NE(find(Maybe.G, "foo.s", "exp_mutex"), nullptr);
+  EXPECT_NE(find(underSpin(Callee, "maybe", "o->rcu.next, 0").G, "foo.s",
+                 "exp_mutex"),
+            nullptr);
 }
 
 TEST(Link, AnAcquisitionWithItsOwnGuardTakesTheCallersToo) {
   // kvfree_call_rcu() calls kvfree(ptr) where `head` is NULL, and vfree()
   // locks only `if (addr)`: the acquisition carries both guards, and a
   // caller passing a non-NULL head decides it even with an unknown ptr.
-  std::string Callee =
-      "struct mutex purge;\n"                                     // 17
-      "static void vfree_(void *addr) {\n"                        // 18
-      "  if (!addr) return;\n"                                    // 19
-      "  mutex_lock(&purge);\n"                                   // 20
-      "}\n"                                                       // 21
-      "void kvfree_call(void *head, void *ptr) {\n"               // 22
-      "  if (!head)\n"                                            // 23
-      "    vfree_(ptr);\n"                                        // 24
-      "}\n"                                                       // 25
-      "struct obj { int rcu; };\n";                               // 26
-  Result Two = link({Callee + "void two(struct foo *x, struct obj *o) {\n" // 27
-                              "  spin_lock(&x->s);\n"                      // 28
-                              "  kvfree_call(&o->rcu, o);\n"               // 29
-                              "}\n"});
-  EXPECT_EQ(find(Two.G, "foo.s", "purge"), nullptr);
-  Result One = link({Callee + "void one(struct foo *x, struct obj *o) {\n" // 27
-                              "  spin_lock(&x->s);\n"                      // 28
-                              "  kvfree_call(0, o);\n"                     // 29
-                              "}\n"});
+  std::string Callee = "struct mutex purge;\n"                       // 17
+                       "static void vfree_(void *addr) {\n"          // 18
+                       "  if (!addr) return;\n"                      // 19
+                       "  mutex_lock(&purge);\n"                     // 20
+                       "}\n"                                         // 21
+                       "void kvfree_call(void *head, void *ptr) {\n" // 22
+                       "  if (!head)\n"                              // 23
+                       "    vfree_(ptr);\n"                          // 24
+                       "}\n"                                         // 25
+                       "struct obj { int rcu; };\n";                 // 26
+  // The caller's lines: 27 to 30.
+  EXPECT_EQ(find(underSpin(Callee, "two", "&o->rcu, o").G, "foo.s", "purge"),
+            nullptr);
+  Result One = underSpin(Callee, "one", "0, o");
   const Edge *E = find(One.G, "foo.s", "purge");
   ASSERT_NE(E, nullptr);
   EXPECT_EQ(chain(*E), "one:29 > kvfree_call:24 > vfree_:20");
   // Both guards decided by the one call: NULL ptr, no lock either.
-  Result Null = link({Callee + "void none(struct foo *x) {\n" // 27
-                               "  spin_lock(&x->s);\n"         // 28
-                               "  kvfree_call(0, 0);\n"        // 29
-                               "}\n"});
-  EXPECT_EQ(find(Null.G, "foo.s", "purge"), nullptr);
+  EXPECT_EQ(find(underSpin(Callee, "none", "0, 0").G, "foo.s", "purge"),
+            nullptr);
 }
 
 TEST(Link, ClassesLockdepKeysApartRankLowerAsSelfDeadlocks) {

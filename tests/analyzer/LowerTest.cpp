@@ -275,13 +275,14 @@ TEST(Lower, WeakDefinitionsAreMarkedAlsoThroughAnEarlierDeclaration) {
 }
 
 TEST(Lower, AddressArgumentsAreNonNull) {
-  TUFacts T = extract("struct rcu_head { void *next; };\n"
-                      "struct obj { struct rcu_head rcu; struct rcu_head *p; };\n"
-                      "void kvfree_call(struct rcu_head *head, void *ptr);\n"
-                      "void f(struct obj *o) {\n"
-                      "  kvfree_call(&o->rcu, o);\n"
-                      "  kvfree_call(o->p, (void *)&o->rcu);\n"
-                      "}\n");
+  TUFacts T =
+      extract("struct rcu_head { void *next; };\n"
+              "struct obj { struct rcu_head rcu; struct rcu_head *p; };\n"
+              "void kvfree_call(struct rcu_head *head, void *ptr);\n"
+              "void f(struct obj *o) {\n"
+              "  kvfree_call(&o->rcu, o);\n"
+              "  kvfree_call(o->p, (void *)&o->rcu);\n"
+              "}\n");
   const FunctionFacts *F = find(T, "f");
   ASSERT_NE(F, nullptr);
   std::vector<std::pair<bool, bool>> Seen;
@@ -290,7 +291,8 @@ TEST(Lower, AddressArgumentsAreNonNull) {
       if (E.Callee == "kvfree_call")
         Seen.push_back({E.Args[0].NonNull, E.Args[1].NonNull});
   std::sort(Seen.begin(), Seen.end());
-  EXPECT_EQ(Seen, (std::vector<std::pair<bool, bool>>{{false, true}, {true, false}}));
+  EXPECT_EQ(Seen,
+            (std::vector<std::pair<bool, bool>>{{false, true}, {true, false}}));
   // Stored as "n" and read back.
   ArgValue A;
   A.K = ArgValue::Kind::Path;
