@@ -1515,6 +1515,16 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
   }
 }
 
+/// Old = New, both lists of distinct elements in any order; true if that
+/// changed the set.
+template <typename T> static bool replaceSet(T &Old, T New) {
+  if (New.size() == Old.size() &&
+      all_of(New, [&](const auto &X) { return is_contained(Old, X); }))
+    return false;
+  Old = std::move(New);
+  return true;
+}
+
 bool Linker::join(State &Into, const State &From) {
   if (!From.Reached)
     return false;
@@ -1553,13 +1563,7 @@ bool Linker::join(State &Into, const State &From) {
   };
   OneSide(Into, From);
   OneSide(From, Into);
-  if (Cond.size() != Into.CondDropped.size() ||
-      any_of(Cond, [&](const State::CondDrop &C) {
-        return !is_contained(Into.CondDropped, C);
-      })) {
-    Into.CondDropped = std::move(Cond);
-    Changed = true;
-  }
+  Changed |= replaceSet(Into.CondDropped, std::move(Cond));
   for (unsigned P : From.Reassigned)
     if (!is_contained(Into.Reassigned, P)) {
       Into.Reassigned.push_back(P);
@@ -1592,13 +1596,7 @@ bool Linker::join(State &Into, const State &From) {
   };
   AddImps(Into, From);
   AddImps(From, Into);
-  if (Imps.size() != Into.Imps.size() ||
-      any_of(Imps, [&](const State::Implication &I) {
-        return !is_contained(Into.Imps, I);
-      })) {
-    Into.Imps = std::move(Imps);
-    Changed = true;
-  }
+  Changed |= replaceSet(Into.Imps, std::move(Imps));
   size_t FactsBefore = Into.Facts.size();
   erase_if(Into.Facts, [&](const std::pair<unsigned, bool> &F) {
     return !is_contained(From.Facts, F);
