@@ -559,6 +559,8 @@ public:
   Expected<std::vector<TURecord>> previousTUs() {
     if (!sys::fs::exists(Final))
       return std::vector<TURecord>();
+    if (Error E = Store::upgrade(Final))
+      return fail("cannot upgrade " + Final + ": " + toString(std::move(E)));
     Expected<std::unique_ptr<Store>> Old = Store::open(Final, true);
     if (!Old)
       return fail(toString(Old.takeError()) + "; remove it or choose "

@@ -65,14 +65,14 @@ std::string findingId(FindingKind K, StringRef Rule, ArrayRef<std::string> Locks
   return "LG-" + utohexstr(xxh3_64bits(Key), /*LowerCase=*/true, 12);
 }
 
-static unsigned hops(const Edge &E) { return E.Chain.size(); }
-
 /// Orders witnesses: shorter chain, then file, then line.
-static bool shorter(const Edge &A, const Edge &B) {
-  return std::make_tuple(hops(A), A.File, A.Chain.empty() ? 0 : A.Chain[0].Line,
-                         A.HeldLine) <
-         std::make_tuple(hops(B), B.File, B.Chain.empty() ? 0 : B.Chain[0].Line,
-                         B.HeldLine);
+static bool shorter(const LockGraph &G, const Edge &A, const Edge &B) {
+  auto Key = [&](const Edge &E) {
+    std::vector<const Hop *> H = G.hopsOf(E);
+    return std::make_tuple(H.size(), StringRef(E.File),
+                           H.empty() ? 0 : H[0]->Line, E.HeldLine);
+  };
+  return Key(A) < Key(B);
 }
 
 static int strength(const Edge &E) {
@@ -88,15 +88,16 @@ static bool isLockFlavor(StringRef Flavor) {
 /// it (misc_open() -> f_op->open -> misc_open(), a driver's ndo_get_stats64
 /// reached from its own): a dispatcher resolved to itself, nearly always
 /// on another object or not at all.
-static bool reentersThroughPointer(const Edge &E) {
-  for (size_t I = 0; I < E.Chain.size(); ++I) {
-    if (E.Chain[I].Via.empty())
+static bool reentersThroughPointer(const LockGraph &G, const Edge &E) {
+  std::vector<const Hop *> Chain = G.hopsOf(E);
+  for (size_t I = 0; I < Chain.size(); ++I) {
+    if (Chain[I]->Via.empty())
       continue;
-    StringRef Fn = E.Chain[I].Function;
+    StringRef Fn = Chain[I]->Function;
     if (Fn == E.Function)
       return true;
     for (size_t J = 0; J < I; ++J)
-      if (E.Chain[J].Function == Fn)
+      if (Chain[J]->Function == Fn)
         return true;
   }
   return false;
@@ -106,14 +107,14 @@ static int rankOf(ArrayRef<size_t> Edges, const LockGraph &G) {
   int Rank = 100;
   for (size_t I : Edges) {
     const Edge &E = G.Edges[I];
-    Rank -= 2 * (int(hops(E)) - 1);
-    Rank -= 5 * int(E.indirectHops());
+    Rank -= 2 * (int(G.hopsOf(E).size()) - 1);
+    Rank -= 5 * int(G.indirectHops(E));
     if (E.HeldMode != rules::Mode::Exclusive ||
         E.AcquiredMode != rules::Mode::Exclusive)
       Rank -= 5;
     if (!E.HeldMust)
       Rank -= 5;
-    if (reentersThroughPointer(E))
+    if (reentersThroughPointer(G, E))
       Rank -= 20;
   }
   return std::max(Rank, 0);
@@ -146,7 +147,7 @@ std::vector<Finding> findInversions(const LockGraph &G) {
       continue;
     const Edge &Old = G.Edges[It->second];
     if (strength(E) > strength(Old) ||
-        (strength(E) == strength(Old) && shorter(E, Old)))
+        (strength(E) == strength(Old) && shorter(G, E, Old)))
       It->second = I;
   }
   std::vector<std::vector<int>> Succ(N);
@@ -290,7 +291,7 @@ std::vector<Finding> findSelfDeadlocks(const LockGraph &G) {
     auto [It, New] = Best.try_emplace(E.Held, I);
     if (!New && (E.SameInstance > G.Edges[It->second].SameInstance ||
                  (E.SameInstance == G.Edges[It->second].SameInstance &&
-                  shorter(E, G.Edges[It->second]))))
+                  shorter(G, E, G.Edges[It->second]))))
       It->second = I;
   }
   std::vector<Finding> Out;
@@ -307,8 +308,8 @@ std::vector<Finding> findSelfDeadlocks(const LockGraph &G) {
     // then of the GT) may be another object.
     const Edge &E = G.Edges[I];
     auto Split = G.SplitByLockdep.find(std::string(baseClass(Class)));
-    bool Apart =
-        Split != G.SplitByLockdep.end() && !(E.SameInstance && hops(E) == 1);
+    bool Apart = Split != G.SplitByLockdep.end() &&
+                 !(E.SameInstance && G.hopsOf(E).size() == 1);
     F.Rank = std::clamp(rankOf(F.Edges, G) + (E.SameInstance ? 10 : -10) -
                             (Apart ? 10 : 0),
                         0, 100);
@@ -336,7 +337,7 @@ std::vector<Finding> findForbiddenNestings(const LockGraph &G,
                            E.AcquiredTags))
         continue;
       auto [It, New] = Best.try_emplace({N.Name, E.Held, E.Acquired}, I);
-      if (!New && shorter(E, G.Edges[It->second]))
+      if (!New && shorter(G, E, G.Edges[It->second]))
         It->second = I;
     }
   }
@@ -368,7 +369,7 @@ std::vector<Finding> findOrderViolations(const LockGraph &G,
       if (baseClass(E.Held) != O.After || baseClass(E.Acquired) != O.Before)
         continue;
       auto [It, New] = Best.try_emplace({E.Held, E.Acquired}, I);
-      if (!New && shorter(E, G.Edges[It->second]))
+      if (!New && shorter(G, E, G.Edges[It->second]))
         It->second = I;
     }
     for (auto &[K, I] : Best) {

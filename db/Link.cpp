@@ -70,8 +70,20 @@ const char *modeLabel(rules::Mode M) {
   return "write";
 }
 
-unsigned Edge::indirectHops() const {
-  return count_if(Chain, [](const Hop &H) { return !H.Via.empty(); });
+std::vector<const Hop *> LockGraph::hopsOf(const Edge &E) const {
+  std::vector<const Hop *> Out;
+  if (E.Witness < 0) {
+    for (const Hop &H : E.Chain)
+      Out.push_back(&H);
+    return Out;
+  }
+  for (int R = E.Witness; R >= 0; R = Witnesses[R].Next)
+    Out.push_back(&Witnesses[R].H);
+  return Out;
+}
+
+unsigned LockGraph::indirectHops(const Edge &E) const {
+  return count_if(hopsOf(E), [](const Hop *H) { return !H->Via.empty(); });
 }
 
 namespace {
@@ -523,7 +535,14 @@ private:
   unsigned droppedAt(const State &S, ArrayRef<LockRef> Extra = {});
 
   // Output.
-  std::vector<Hop> chain(const AcqEntry &A) const;
+  /// Witness rows by (function, line, field reached through, API on the
+  /// last hop, next row).
+  using RowIndex =
+      DenseMap<std::tuple<int, unsigned, unsigned, const rules::Api *, int>,
+               int>;
+  /// The first row of A's chain in Rows, adding the rows it lacks.
+  int witness(const AcqEntry &A, std::vector<WitnessRow> &Rows,
+              RowIndex &Index) const;
   /// The witness node of A, an acquisition seen in Fn, made on first use.
   int node(int Fn, AcqEntry &A);
   void dump(int Fn) const;
@@ -1978,21 +1997,36 @@ std::vector<std::vector<int>> Linker::sccs() const {
   return Out;
 }
 
-std::vector<Hop> Linker::chain(const AcqEntry &A) const {
-  std::vector<Hop> Out;
-  StringRef Via;
+int Linker::witness(const AcqEntry &A, std::vector<WitnessRow> &Rows,
+                    RowIndex &Index) const {
+  // The chain's nodes, outermost first, each with the field it was reached
+  // through.
+  SmallVector<std::pair<const WitnessNode *, unsigned>, 32> Path;
+  unsigned Via = 0;
   for (int N = A.Node, Guard = 0; N >= 0 && Guard < 256; ++Guard) {
     const WitnessNode &W = Nodes[N];
-    const StoredFunction &S = *Functions[W.Fn].S;
-    Out.push_back(Hop{S.Facts.Name, S.Facts.File, W.Line, Via.str(), ""});
-    Via = ViaNames[W.Via];
+    Path.push_back({&W, Via});
+    Via = W.Via;
     N = W.Parent;
   }
-  // The last hop calls the lock API of the acquisition, which every entry
-  // along the chain carries.
-  if (!Out.empty() && A.L.Api)
-    Out.back().Api = A.L.Api->Function;
-  return Out;
+  // From the last hop back: a hop whose row and tail exist already
+  // reuses the row. The last hop calls the lock API of the acquisition,
+  // which every entry along the chain carries.
+  int Next = -1;
+  for (size_t I = Path.size(); I-- > 0;) {
+    auto [W, Via] = Path[I];
+    const rules::Api *Api = I + 1 == Path.size() ? A.L.Api : nullptr;
+    auto [It, New] =
+        Index.try_emplace({W->Fn, W->Line, Via, Api, Next}, Rows.size());
+    if (New) {
+      const StoredFunction &S = *Functions[W->Fn].S;
+      Rows.push_back({Hop{S.Facts.Name, S.Facts.File, W->Line,
+                          ViaNames[Via].str(), Api ? Api->Function : ""},
+                      Next});
+    }
+    Next = It->second;
+  }
+  return Next;
 }
 
 int Linker::node(int Fn, AcqEntry &A) {
@@ -2169,6 +2203,7 @@ LockGraph Linker::run() {
   for (const auto &KV : Edges)
     Sorted.push_back(&KV);
   sort(Sorted, [](auto *A, auto *B) { return A->getKey() < B->getKey(); });
+  RowIndex Rows;
   for (const StringMapEntry<Witness> *KV : Sorted) {
     const Witness &W = KV->getValue();
     Edge E;
@@ -2191,7 +2226,7 @@ LockGraph Linker::run() {
     E.Function = F.Facts.Name;
     E.File = F.Facts.File;
     E.HeldLine = W.H.Line;
-    E.Chain = chain(W.A);
+    E.Witness = witness(W.A, G.Witnesses, Rows);
     E.SameInstance = !W.H.L.Lock.Instance.empty() &&
                      W.H.L.Lock.Instance == W.A.L.Lock.Instance;
     G.Edges.push_back(std::move(E));

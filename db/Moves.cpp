@@ -180,15 +180,15 @@ Expected<std::optional<LineMoves>> moveResults(Store &S) {
   // Every line the output names in those files must be one the map knows:
   // a line it lacks maps to NULL, which `line` and `held_line` refuse
   // (NOT NULL). That undoes both updates and declines, in the same pass
-  // over the 15 million hops that moves them.
+  // over the witness rows that moves them.
   if (Error E = Db.exec("SAVEPOINT move_lines"))
     return std::move(E);
   for (const char *Update :
-       {"UPDATE edge_hop SET line = (SELECT new FROM line_move m WHERE m.file "
-        "= edge_hop.file AND m.old = edge_hop.line) WHERE file IN (SELECT "
+       {"UPDATE witness SET line = (SELECT new FROM line_move m WHERE m.file "
+        "= witness.file AND m.old = witness.line) WHERE file IN (SELECT "
         "file FROM line_move WHERE new != old) AND coalesce((SELECT m.new != "
-        "m.old FROM line_move m WHERE m.file = edge_hop.file AND m.old = "
-        "edge_hop.line), 1)",
+        "m.old FROM line_move m WHERE m.file = witness.file AND m.old = "
+        "witness.line), 1)",
         "UPDATE edge SET held_line = (SELECT m.new FROM function_move f JOIN "
         "line_move m ON m.file = f.file AND m.old = edge.held_line WHERE "
         "f.old = edge.function_id), function_id = (SELECT new FROM "

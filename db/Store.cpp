@@ -1,6 +1,9 @@
 //===- Store.cpp - The SQLite database of facts and findings --------------===//
 
 #include "db/Store.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -66,6 +69,11 @@ CREATE TABLE field_store(
   line INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX field_store_field ON field_store(field);
+)sql";
+
+/// The global step's output: dropped and made again when a version-3
+/// database is upgraded (its facts stay).
+static const char *const OutputSchema = R"sql(
 CREATE TABLE lock_class(
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
@@ -85,18 +93,26 @@ CREATE TABLE edge(
   hops INTEGER NOT NULL,
   indirect INTEGER NOT NULL,
   same_instance INTEGER NOT NULL,
-  held_must INTEGER NOT NULL
+  held_must INTEGER NOT NULL,
+  witness_id INTEGER NOT NULL REFERENCES witness(id)
 ) STRICT;
-CREATE TABLE edge_hop(
-  edge_id INTEGER NOT NULL REFERENCES edge(id) ON DELETE CASCADE,
-  seq INTEGER NOT NULL,
+CREATE TABLE witness(
+  id INTEGER PRIMARY KEY,
+  next INTEGER REFERENCES witness(id),
   function TEXT NOT NULL,
   file TEXT NOT NULL,
   line INTEGER NOT NULL,
   via TEXT,
-  api TEXT,
-  PRIMARY KEY (edge_id, seq)
+  api TEXT
 ) STRICT;
+CREATE VIEW edge_hop(edge_id, seq, function, file, line, via, api) AS
+  WITH RECURSIVE h(edge_id, seq, witness_id) AS (
+    SELECT id, 0, witness_id FROM edge
+    UNION ALL
+    SELECT h.edge_id, h.seq + 1, w.next FROM h JOIN witness w
+      ON w.id = h.witness_id WHERE w.next IS NOT NULL)
+  SELECT h.edge_id, h.seq, w.function, w.file, w.line, w.via, w.api
+    FROM h JOIN witness w ON w.id = h.witness_id;
 CREATE TABLE finding(
   id TEXT PRIMARY KEY,
   kind TEXT NOT NULL CHECK (kind IN ('inversion', 'self-deadlock',
@@ -128,6 +144,8 @@ Expected<std::unique_ptr<Store>> Store::create(StringRef Path) {
     return std::move(E);
   if (Error E = S->db().exec(Schema))
     return std::move(E);
+  if (Error E = S->db().exec(OutputSchema))
+    return std::move(E);
   if (Error E = S->db().exec(
           formatv("PRAGMA user_version = {0}; COMMIT", SchemaVersion).str()))
     return std::move(E);
@@ -150,6 +168,42 @@ static void rollBackHotJournal(StringRef Path) {
     return;
   }
   consumeError(Q->step().takeError());
+}
+
+Error Store::upgrade(StringRef Path) {
+  if (!sys::fs::exists(Path))
+    return Error::success();
+  auto Db = Database::open(Path, Database::OpenMode::ReadWrite);
+  if (!Db) {
+    // open() reports it.
+    consumeError(Db.takeError());
+    return Error::success();
+  }
+  auto Q = (*Db)->prepare("PRAGMA user_version");
+  if (!Q) {
+    consumeError(Q.takeError());
+    return Error::success();
+  }
+  Expected<bool> Row = Q->step();
+  if (!Row) {
+    consumeError(Row.takeError());
+    return Error::success();
+  }
+  if (!*Row || Q->integer(0) != 3)
+    return Error::success();
+  Q->reset();
+  // Version 4 stores witness chains as shared rows (witness) instead of
+  // one row per hop and edge (edge_hop); the facts are as in version 3.
+  if (Error E = (*Db)->exec(
+          "BEGIN IMMEDIATE; DROP TABLE finding_edge; DROP TABLE finding; "
+          "DROP TABLE edge_hop; DROP TABLE edge; DROP TABLE lock_class; "
+          "DELETE FROM meta WHERE key IN ('global_input', 'global_shape', "
+          "'global_result')"))
+    return E;
+  if (Error E = (*Db)->exec(OutputSchema))
+    return E;
+  return (*Db)->exec(
+      formatv("PRAGMA user_version = {0}; COMMIT", SchemaVersion).str());
 }
 
 Expected<std::unique_ptr<Store>> Store::open(StringRef Path, bool ReadOnly) {
@@ -510,7 +564,7 @@ Error Store::clearGlobal() {
   // inside a transaction, where the row-by-row delete stays correct.
   return Db->exec("PRAGMA foreign_keys = OFF; "
                   "DELETE FROM finding_edge; DELETE FROM finding; "
-                  "DELETE FROM edge_hop; DELETE FROM edge; "
+                  "DELETE FROM edge; DELETE FROM witness; "
                   "DELETE FROM lock_class; DELETE FROM meta WHERE key IN "
                   "('global_input', 'global_shape', 'global_result'); "
                   "PRAGMA foreign_keys = ON;");
@@ -559,20 +613,71 @@ static std::vector<std::string> splitTags(StringRef S) {
   return std::vector<std::string>(Parts.begin(), Parts.end());
 }
 
+namespace {
+/// The rows of the witness table: the global step's witness rows
+/// (LockGraph::Witnesses), then the rows of edges that carry their hops
+/// themselves (made by hand, or read from a database), each distinct chain
+/// tail once. Those chains are added from their last hop (the lock-API
+/// call) back to their first, each row pointing at the next hop's, and a
+/// hop whose row and tail exist already reuses that row.
+class WitnessRows {
+public:
+  explicit WitnessRows(const LockGraph &G) {
+    for (const WitnessRow &R : G.Witnesses)
+      Rows.push_back({&R.H, R.Next + 1});
+  }
+  /// The row of E's first hop, adding the rows its chain lacks.
+  int64_t add(const Edge &E) {
+    int64_t Next = 0;
+    for (const Hop &H : llvm::reverse(E.Chain))
+      Next = row(H, Next);
+    return Next;
+  }
+  /// (hop, next row or 0), in row id order from 1.
+  const std::vector<std::pair<const Hop *, int64_t>> &rows() const {
+    return Rows;
+  }
+
+private:
+  int64_t row(const Hop &H, int64_t Next) {
+    uint64_t Hash = hash(H);
+    SmallVector<int64_t, 1> &Ids = Known[{Hash, Next}];
+    for (int64_t Id : Ids)
+      if (same(*Rows[Id - 1].first, H))
+        return Id;
+    Rows.push_back({&H, Next});
+    Ids.push_back(Rows.size());
+    return Rows.size();
+  }
+  static uint64_t hash(const Hop &H) {
+    uint64_t Words[5] = {xxh3_64bits(H.Function), xxh3_64bits(H.File),
+                         xxh3_64bits(H.Via), xxh3_64bits(H.Api), H.Line};
+    return xxh3_64bits(ArrayRef<uint8_t>(
+        reinterpret_cast<const uint8_t *>(Words), sizeof(Words)));
+  }
+  static bool same(const Hop &A, const Hop &B) {
+    return A.Line == B.Line && A.Function == B.Function && A.File == B.File &&
+           A.Via == B.Via && A.Api == B.Api;
+  }
+  std::vector<std::pair<const Hop *, int64_t>> Rows;
+  DenseMap<std::pair<uint64_t, int64_t>, SmallVector<int64_t, 1>> Known;
+};
+} // namespace
+
 Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
   auto Cls =
       Db->prepare("INSERT INTO lock_class(name, flavor) VALUES (?1, ?2)");
   auto Ed = Db->prepare(
       "INSERT INTO edge(id, held_id, held_mode, acquired_id, acquired_mode, "
       "tags, irq, function_id, held_line, hops, indirect, same_instance, "
-      "held_try, held_must) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-      "?11, ?12, ?13, ?14)");
-  // Hops go HopBatch rows per statement: the whole kernel has some 15
-  // million, and running a statement costs more than a row.
-  constexpr unsigned HopBatch = 64;
-  auto HopInsert = [&](unsigned Rows) {
-    std::string Sql = "INSERT INTO edge_hop(edge_id, seq, function, file, "
-                      "line, via, api) VALUES ";
+      "held_try, held_must, witness_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+      "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+  // Witness rows go RowBatch rows per statement: running a statement costs
+  // more than a row.
+  constexpr unsigned RowBatch = 64;
+  auto RowInsert = [&](unsigned Rows) {
+    std::string Sql = "INSERT INTO witness(id, next, function, file, line, "
+                      "via, api) VALUES ";
     for (unsigned I = 0; I < Rows; ++I)
       Sql += formatv("{0}(?{1}, ?{2}, ?{3}, ?{4}, ?{5}, ?{6}, ?{7})",
                      I ? ", " : "", 7 * I + 1, 7 * I + 2, 7 * I + 3, 7 * I + 4,
@@ -580,25 +685,36 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
                  .str();
     return Db->prepare(Sql);
   };
-  auto Hp = HopInsert(1);
-  auto HpBatch = HopInsert(HopBatch);
+  auto Wr = RowInsert(1);
+  auto WrBatch = RowInsert(RowBatch);
   auto Fd = Db->prepare("INSERT INTO finding(id, kind, rule, rank, locks, "
                         "message, suppressed, suppression_reason) VALUES "
                         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   auto FE = Db->prepare(
       "INSERT INTO finding_edge(finding_id, seq, edge_id) VALUES (?1, ?2, ?3)");
-  for (auto *S : {&Cls, &Ed, &Hp, &HpBatch, &Fd, &FE})
+  for (auto *S : {&Cls, &Ed, &Wr, &WrBatch, &Fd, &FE})
     if (!*S)
       return S->takeError();
-  std::map<std::string, int64_t> ClassId;
-  /// Hops bound in the batch statement and not yet written: (edge id, seq).
-  std::vector<std::pair<int64_t, size_t>> Pending;
+
+  WitnessRows W(G);
+  std::vector<int64_t> EdgeRow;
+  EdgeRow.reserve(G.Edges.size());
+  for (const Edge &E : G.Edges) {
+    if (E.Witness < 0 && E.Chain.empty())
+      return createStringError(
+          inconvertibleErrorCode(), "edge %s -> %s in %s has no witness chain",
+          E.Held.c_str(), E.Acquired.c_str(), E.Function.c_str());
+    EdgeRow.push_back(E.Witness >= 0 ? E.Witness + 1 : W.add(E));
+  }
   // G outlives the statements' runs: its strings are bound uncopied.
-  auto BindHop = [](Statement &St, int B, int64_t Id, size_t Seq,
-                    const Hop &P) {
-    St.bind(B + 1, Id)
-        .bind(B + 2, int64_t(Seq))
-        .bindUncopied(B + 3, P.Function)
+  auto BindRow = [](Statement &St, int B, int64_t Id, const Hop &P,
+                    int64_t Next) {
+    St.bind(B + 1, Id);
+    if (Next)
+      St.bind(B + 2, Next);
+    else
+      St.bindNull(B + 2);
+    St.bindUncopied(B + 3, P.Function)
         .bindUncopied(B + 4, P.File)
         .bind(B + 5, int64_t(P.Line));
     if (P.Via.empty())
@@ -610,6 +726,24 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
     else
       St.bindUncopied(B + 7, P.Api);
   };
+  const auto &Rows = W.rows();
+  size_t Id = 0;
+  for (; Id + RowBatch <= Rows.size(); Id += RowBatch) {
+    for (unsigned I = 0; I < RowBatch; ++I)
+      BindRow(*WrBatch, 7 * I, Id + I + 1, *Rows[Id + I].first,
+              Rows[Id + I].second);
+    if (Error Err = WrBatch->run())
+      return Err;
+  }
+  // The last rows one by one.
+  WrBatch->reset();
+  for (; Id < Rows.size(); ++Id) {
+    BindRow(*Wr, 0, Id + 1, *Rows[Id].first, Rows[Id].second);
+    if (Error Err = Wr->run())
+      return Err;
+  }
+
+  std::map<std::string, int64_t> ClassId;
   auto ClassOf = [&](const std::string &Name,
                      const std::string &Flavor) -> Expected<int64_t> {
     auto It = ClassId.find(Name);
@@ -628,8 +762,7 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
     Expected<int64_t> A = ClassOf(E.Acquired, E.AcquiredFlavor);
     if (!A)
       return A.takeError();
-    int64_t Id = I + 1;
-    Ed->bind(1, Id)
+    Ed->bind(1, int64_t(I + 1))
         .bind(2, *H)
         .bind(3, modeLabel(E.HeldMode))
         .bind(4, *A)
@@ -638,28 +771,13 @@ Error Store::putResults(const LockGraph &G, const std::vector<Finding> &Fs) {
         .bind(7, E.HeldIrq)
         .bind(8, E.FunctionId)
         .bind(9, int64_t(E.HeldLine))
-        .bind(10, int64_t(E.Chain.size()))
-        .bind(11, int64_t(E.indirectHops()))
+        .bind(10, int64_t(G.hopsOf(E).size()))
+        .bind(11, int64_t(G.indirectHops(E)))
         .bind(12, int64_t(E.SameInstance))
         .bind(13, int64_t(E.HeldTry))
-        .bind(14, int64_t(E.HeldMust));
+        .bind(14, int64_t(E.HeldMust))
+        .bind(15, EdgeRow[I]);
     if (Error Err = Ed->run())
-      return Err;
-    for (size_t S = 0; S < E.Chain.size(); ++S) {
-      BindHop(*HpBatch, 7 * Pending.size(), Id, S, E.Chain[S]);
-      Pending.push_back({Id, S});
-      if (Pending.size() == HopBatch) {
-        if (Error Err = HpBatch->run())
-          return Err;
-        Pending.clear();
-      }
-    }
-  }
-  // The last rows one by one.
-  HpBatch->reset();
-  for (auto [Id, S] : Pending) {
-    BindHop(*Hp, 0, Id, S, G.Edges[Id - 1].Chain[S]);
-    if (Error Err = Hp->run())
       return Err;
   }
   for (const Finding &F : Fs) {
@@ -695,13 +813,15 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs,
   auto Ed = Db->prepare(
       "SELECT e.id, h.name, e.held_mode, h.flavor, a.name, e.acquired_mode, "
       "a.flavor, e.tags, e.irq, e.function_id, f.name, f.file, e.held_line, "
-      "e.same_instance, e.held_try, e.held_must FROM edge e JOIN lock_class h ON "
+      "e.same_instance, e.held_try, e.held_must, e.witness_id FROM edge e JOIN "
+      "lock_class h ON "
       "h.id = e.held_id "
       "JOIN lock_class a ON a.id = e.acquired_id JOIN function f ON "
       "f.id = e.function_id ORDER BY e.id");
   if (!Ed)
     return Ed.takeError();
   std::map<int64_t, size_t> Index;
+  std::vector<int64_t> WitnessOf;
   if (Error E = Ed->forEachRow([&]() -> Error {
         Edge E;
         E.Held = Ed->text(1);
@@ -721,6 +841,7 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs,
         E.HeldMust = Ed->integer(15);
         E.Id = Ed->integer(0);
         Index[E.Id] = G.Edges.size();
+        WitnessOf.push_back(Ed->integer(16));
         G.Classes[E.Held] = E.HeldFlavor;
         G.Classes[E.Acquired] = E.AcquiredFlavor;
         G.Edges.push_back(std::move(E));
@@ -728,22 +849,50 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs,
       }))
     return E;
   if (Which != Chains::None) {
-    auto Hp = Db->prepare(
-        Which == Chains::All
-            ? "SELECT edge_id, function, file, line, via, api FROM edge_hop "
-              "ORDER BY edge_id, seq"
-            : "SELECT h.edge_id, h.function, h.file, h.line, h.via, h.api "
-              "FROM (SELECT DISTINCT edge_id FROM finding_edge) f JOIN "
-              "edge_hop h ON h.edge_id = f.edge_id ORDER BY h.edge_id, h.seq");
-    if (!Hp)
-      return Hp.takeError();
-    if (Error E = Hp->forEachRow([&]() -> Error {
-          Hop H{Hp->text(1), Hp->text(2), unsigned(Hp->integer(3)),
-                Hp->text(4), Hp->text(5)};
-          G.Edges[Index[Hp->integer(0)]].Chain.push_back(std::move(H));
+    // Every witness row, then each chain by following `next`.
+    struct Row {
+      Hop H;
+      int64_t Next = 0;
+    };
+    std::vector<Row> Rows;
+    auto Wr = Db->prepare("SELECT id, next, function, file, line, via, api "
+                          "FROM witness ORDER BY id");
+    if (!Wr)
+      return Wr.takeError();
+    if (Error E = Wr->forEachRow([&]() -> Error {
+          if (Wr->integer(0) != int64_t(Rows.size()) + 1)
+            return createStringError(inconvertibleErrorCode(),
+                                     "witness ids are not 1..N");
+          Rows.push_back(
+              {Hop{Wr->text(2), Wr->text(3), unsigned(Wr->integer(4)),
+                   Wr->text(5), Wr->text(6)},
+               Wr->integer(1)});
           return Error::success();
         }))
       return E;
+    DenseSet<int64_t> InFindings;
+    if (Which == Chains::Findings) {
+      auto FE = Db->prepare("SELECT DISTINCT edge_id FROM finding_edge");
+      if (!FE)
+        return FE.takeError();
+      if (Error E = FE->forEachRow([&]() -> Error {
+            InFindings.insert(FE->integer(0));
+            return Error::success();
+          }))
+        return E;
+    }
+    for (size_t I = 0; I < G.Edges.size(); ++I) {
+      Edge &E = G.Edges[I];
+      if (Which == Chains::Findings && !InFindings.contains(E.Id))
+        continue;
+      for (int64_t N = WitnessOf[I]; N > 0; N = Rows[N - 1].Next) {
+        if (N > int64_t(Rows.size()) || E.Chain.size() > Rows.size())
+          return createStringError(inconvertibleErrorCode(),
+                                   "edge %lld: broken witness chain",
+                                   (long long)E.Id);
+        E.Chain.push_back(Rows[N - 1].H);
+      }
+    }
   }
   auto Fd = Db->prepare("SELECT id, kind, rule, rank, locks, message, "
                         "suppressed, suppression_reason FROM finding ORDER BY "
@@ -793,8 +942,11 @@ Error Store::loadResults(LockGraph &G, std::vector<Finding> &Fs,
 }
 
 Error Store::loadChains(LockGraph &G, ArrayRef<size_t> Edges) {
-  auto Hp = Db->prepare("SELECT function, file, line, via, api FROM edge_hop "
-                        "WHERE edge_id = ?1 ORDER BY seq");
+  auto Hp = Db->prepare(
+      "WITH RECURSIVE c(id, seq) AS (SELECT witness_id, 0 FROM edge WHERE id "
+      "= ?1 UNION ALL SELECT w.next, c.seq + 1 FROM c JOIN witness w ON w.id "
+      "= c.id WHERE w.next IS NOT NULL) SELECT w.function, w.file, w.line, "
+      "w.via, w.api FROM c JOIN witness w ON w.id = c.id ORDER BY c.seq");
   if (!Hp)
     return Hp.takeError();
   for (size_t I : Edges) {

@@ -1,10 +1,10 @@
 //===- Store.h - The SQLite database of facts and findings ------*- C++ -*-===//
 //
-// Schema version 1. Per-TU facts (tu, tu_function, field_store) are keyed by
+// Per-TU facts (tu, tu_function, field_store) are keyed by
 // TU so one TU can be replaced alone; function bodies (function, call) are
 // stored once per distinct body and shared by the TUs that have it; the
 // global step's output (lock_class,
-// edge, edge_hop, finding, finding_edge) is rebuilt on every scan. The schema
+// edge, witness, finding, finding_edge) is rebuilt on every scan. The schema
 // is documented in docs/schema.md.
 //
 //===----------------------------------------------------------------------===//
@@ -20,7 +20,7 @@
 namespace lockgraph {
 
 /// The schema version this build reads and writes (PRAGMA user_version).
-constexpr int SchemaVersion = 3;
+constexpr int SchemaVersion = 4;
 
 /// A function definition as stored, with its parsed body and every TU
 /// that has this very definition (a header's static inline function is
@@ -58,6 +58,11 @@ public:
   static llvm::Expected<std::unique_ptr<Store>> create(llvm::StringRef Path);
   /// Opens an existing database; fails with a one-line cause when the file
   /// is not a lockgraph database or has another schema version.
+  /// Upgrades a database of schema version 3 at Path to this version in
+  /// place: its facts stay, its global-step output is dropped (the next
+  /// scan writes it again). Anything else is left alone for open() to
+  /// judge.
+  static llvm::Error upgrade(llvm::StringRef Path);
   static llvm::Expected<std::unique_ptr<Store>> open(llvm::StringRef Path,
                                                      bool ReadOnly);
 

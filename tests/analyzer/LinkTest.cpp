@@ -116,11 +116,11 @@ const Edge *find(const LockGraph &G, llvm::StringRef H, llvm::StringRef A) {
   return nullptr;
 }
 
-std::string chain(const Edge &E) {
+std::string chain(const LockGraph &G, const Edge &E) {
   std::string S;
-  for (const Hop &H : E.Chain)
-    S += (S.empty() ? "" : " > ") + H.Function + ":" + std::to_string(H.Line) +
-         (H.Via.empty() ? "" : " via " + H.Via);
+  for (const Hop *H : G.hopsOf(E))
+    S += (S.empty() ? "" : " > ") + H->Function + ":" +
+         std::to_string(H->Line) + (H->Via.empty() ? "" : " via " + H->Via);
   return S;
 }
 
@@ -150,6 +150,35 @@ const char *MayReleaseFour = "struct hc { spinlock_t lock; };\n"
                              "  }\n"
                              "}\n";
 
+TEST(Link, ChainsEndingAlikeShareTheirWitnessRows) {
+  // foo.s -> foo.a and foo.b -> foo.a end in the same call of lock_it;
+  // foo.s -> foo.b is another chain.
+  Result R = link({"static void lock_it(struct mutex *m) {\n"      // 17
+                   "  mutex_lock(m); mutex_unlock(m); }\n"         // 18
+                   "void mid(struct foo *x) { lock_it(&x->a); }\n" // 19
+                   "void f(struct foo *x) {\n"                     // 20
+                   "  spin_lock(&x->s);\n"                         // 21
+                   "  mid(x);\n"                                   // 22
+                   "  mutex_lock(&x->b);\n"                        // 23
+                   "  mid(x);\n"                                   // 24
+                   "}\n"});
+  const Edge *SA = find(R.G, "foo.s", "foo.a");
+  const Edge *BA = find(R.G, "foo.b", "foo.a");
+  const Edge *SB = find(R.G, "foo.s", "foo.b");
+  ASSERT_NE(SA, nullptr);
+  ASSERT_NE(BA, nullptr);
+  ASSERT_NE(SB, nullptr);
+  EXPECT_EQ(chain(R.G, *SA), "f:22 > mid:19 > lock_it:18");
+  EXPECT_EQ(chain(R.G, *BA), "f:24 > mid:19 > lock_it:18");
+  EXPECT_EQ(chain(R.G, *SB), "f:23");
+  std::vector<const Hop *> A = R.G.hopsOf(*SA), B = R.G.hopsOf(*BA);
+  EXPECT_NE(A[0], B[0]);
+  EXPECT_EQ(A[1], B[1]);
+  EXPECT_EQ(A[2], B[2]);
+  EXPECT_EQ(A[2]->Api, "mutex_lock");
+  EXPECT_EQ(R.G.Witnesses.size(), 5u);
+}
+
 TEST(Link, WrapperThroughParameterIsInstantiatedPerCall) {
   Result R = link({"static void lock_it(struct mutex *m) { mutex_lock(m); }\n" // 17
                    "void f(struct foo *x) {\n"                                 // 18
@@ -160,7 +189,7 @@ TEST(Link, WrapperThroughParameterIsInstantiatedPerCall) {
   ASSERT_NE(E, nullptr);
   EXPECT_EQ(E->Function, "f");
   EXPECT_EQ(E->HeldLine, 19u);
-  EXPECT_EQ(chain(*E), "f:20 > lock_it:17");
+  EXPECT_EQ(chain(R.G, *E), "f:20 > lock_it:17");
   EXPECT_EQ(R.G.Edges.size(), 1u);
 }
 
@@ -232,7 +261,7 @@ TEST(Link, KillableLockOrdersLikeALockButIsHeldOnlyOnSuccess) {
                    "}\n"});
   const Edge *Into = find(R.G, "foo.s", "foo.a");
   ASSERT_NE(Into, nullptr) << "a killable lock waits: it is ordered";
-  EXPECT_EQ(chain(*Into), "f:24 > lock_k:19");
+  EXPECT_EQ(chain(R.G, *Into), "f:24 > lock_k:19");
   const Edge *From = find(R.G, "foo.a", "foo.b");
   ASSERT_NE(From, nullptr);
   EXPECT_EQ(From->HeldLine, 24u);
@@ -273,11 +302,11 @@ TEST(Link, LockThatReturnedAnErrorCodeIsNotHeld) {
   ASSERT_NE(AB, nullptr);
   EXPECT_EQ(AB->Function, "prime");
   EXPECT_EQ(AB->HeldLine, 19u) << "the first lock, where it succeeded";
-  EXPECT_EQ(chain(*AB), "prime:22");
+  EXPECT_EQ(chain(R.G, *AB), "prime:22");
   const Edge *BB = find(R.G, "foo.b", "foo.b");
   ASSERT_NE(BB, nullptr);
   EXPECT_EQ(BB->Function, "other");
-  EXPECT_EQ(chain(*BB), "other:27");
+  EXPECT_EQ(chain(R.G, *BB), "other:27");
   ASSERT_TRUE(onlySelfDeadlock(R, "foo.b"));
 }
 
@@ -292,7 +321,7 @@ TEST(Link, UserCopyIsMmapLockUnlessPagefaultsDisabled) {
                    "}\n"});
   const Edge *E = find(R.G, "foo.a", "mm_struct.mmap_lock");
   ASSERT_NE(E, nullptr);
-  EXPECT_EQ(chain(*E), "w:19");
+  EXPECT_EQ(chain(R.G, *E), "w:19");
   EXPECT_EQ(E->AcquiredMode, rules::Mode::Shared);
   EXPECT_EQ(find(R.G, "foo.b", "mm_struct.mmap_lock"), nullptr);
   EXPECT_EQ(find(R.G, "pagefault_disabled", "foo.b"), nullptr)
@@ -313,7 +342,7 @@ TEST(Link, IndirectCallThroughOpsTableAcrossTUs) {
                    "const struct ops my_ops = { .run = impl };\n"});
   const Edge *E = find(R.G, "foo.a", "foo.s");
   ASSERT_NE(E, nullptr);
-  EXPECT_EQ(chain(*E), "caller:20 > impl:19 via ops.run");
+  EXPECT_EQ(chain(R.G, *E), "caller:20 > impl:19 via ops.run");
 }
 
 TEST(Link, StrongDefinitionReplacesAWeakOneWhicheverLoadsFirst) {
@@ -335,15 +364,15 @@ TEST(Link, StrongDefinitionReplacesAWeakOneWhicheverLoadsFirst) {
         WeakFirst ? link({Weak, Strong, Caller}) : link({Strong, Weak, Caller});
     const Edge *E = find(R.G, "foo.a", "foo.s");
     ASSERT_NE(E, nullptr) << WeakFirst;
-    EXPECT_EQ(chain(*E), "caller:20 > hook:18");
-    EXPECT_EQ(E->Chain.back().File, WeakFirst ? "tu1.c" : "tu0.c");
+    EXPECT_EQ(chain(R.G, *E), "caller:20 > hook:18");
+    EXPECT_EQ(R.G.hopsOf(*E).back()->File, WeakFirst ? "tu1.c" : "tu0.c");
     EXPECT_EQ(find(R.G, "foo.a", "foo.b"), nullptr) << WeakFirst;
   }
   // Two weak definitions and no strong one: the first, as before.
   Result R = link({Weak, std::string(Weak) + "// other\n", Caller});
   const Edge *E = find(R.G, "foo.a", "foo.b");
   ASSERT_NE(E, nullptr);
-  EXPECT_EQ(E->Chain.back().File, "tu0.c");
+  EXPECT_EQ(R.G.hopsOf(*E).back()->File, "tu0.c");
 }
 
 TEST(Link, ChainsThroughMoreThanTwoOpsCallsAreCut) {
@@ -390,7 +419,7 @@ TEST(Link, RecursionReachesFixpoint) {
                    "}\n"});
   const Edge *E = find(R.G, "foo.a", "foo.b");
   ASSERT_NE(E, nullptr);
-  EXPECT_EQ(chain(*E), "top:26 > g:18 > h:21");
+  EXPECT_EQ(chain(R.G, *E), "top:26 > g:18 > h:21");
   ASSERT_EQ(R.Fs.size(), 1u);
   EXPECT_EQ(R.Fs[0].Kind, FindingKind::Inversion);
   EXPECT_EQ(R.Fs[0].Locks, (std::vector<std::string>{"foo.a", "foo.b"}));
@@ -503,7 +532,7 @@ TEST(Link, FsReclaimOnlyForAllocationsThatMayReclaim) {
                    "}\n"});
   const Edge *E = find(R.G, "foo.a", "fs_reclaim");
   ASSERT_NE(E, nullptr);
-  EXPECT_EQ(chain(*E), "f:22 > my_alloc:19 > might_alloc:18");
+  EXPECT_EQ(chain(R.G, *E), "f:22 > my_alloc:19 > might_alloc:18");
   EXPECT_EQ(find(R.G, "foo.b", "fs_reclaim"), nullptr);
   EXPECT_EQ(find(R.G, "foo.s", "fs_reclaim"), nullptr);
 }
@@ -528,7 +557,7 @@ TEST(Link, NoEdgeFromACallersLockTheCalleeDroppedFirst) {
       << "reap() took foo.a after dropping the caller's foo.s";
   const Edge *E = find(R.G, "foo.s", "foo.b");
   ASSERT_NE(E, nullptr) << "foo.b is taken after reap() took foo.s again";
-  EXPECT_EQ(chain(*E), "reap:22");
+  EXPECT_EQ(chain(R.G, *E), "reap:22");
 }
 
 TEST(Link, CallersLockTakenAgainAndDroppedAgainIsNotHeld) {
@@ -607,7 +636,7 @@ TEST(Link, UnlockAndRelockUnderOneParameterValueIsNoSelfDeadlock) {
   ASSERT_NE(AA, nullptr);
   EXPECT_EQ(AA->Function, "other");
   EXPECT_EQ(AA->HeldLine, 40u);
-  EXPECT_EQ(chain(*AA), "other:41 > relock:37");
+  EXPECT_EQ(chain(R.G, *AA), "other:41 > relock:37");
   ASSERT_TRUE(onlySelfDeadlock(R, "foo.a"));
 }
 
@@ -657,12 +686,12 @@ TEST(Link, CorrelatedBranchesOnALocalMakeNoSelfDeadlock) {
   const Edge *HB = find(R.G, "hc.lock", "foo.b");
   ASSERT_NE(HB, nullptr) << "when stopped, irq() still holds the lock";
   EXPECT_EQ(HB->Function, "irq");
-  EXPECT_EQ(chain(*HB), "irq:34 > resume:27");
+  EXPECT_EQ(chain(R.G, *HB), "irq:34 > resume:27");
   const Edge *HH = find(R.G, "hc.lock", "hc.lock");
   ASSERT_NE(HH, nullptr);
   EXPECT_EQ(HH->Function, "irq2");
   EXPECT_EQ(HH->HeldLine, 48u);
-  EXPECT_EQ(chain(*HH), "irq2:49 > again:45");
+  EXPECT_EQ(chain(R.G, *HH), "irq2:49 > again:45");
   ASSERT_TRUE(onlySelfDeadlock(R, "hc.lock"));
 }
 
@@ -741,7 +770,7 @@ TEST(Link, ReleaseUnderAParameterValueIsCertainForACallerPassingIt) {
   ASSERT_NE(AA, nullptr);
   EXPECT_EQ(AA->Function, "ioctl2");
   EXPECT_EQ(AA->HeldLine, 52u);
-  EXPECT_EQ(chain(*AA), "ioctl2:53 > keep:45");
+  EXPECT_EQ(chain(R.G, *AA), "ioctl2:53 > keep:45");
   ASSERT_TRUE(onlySelfDeadlock(R, "foo.a"));
 }
 
@@ -801,12 +830,12 @@ TEST(Link, ConstantArgumentDecidesTheArmsOfASwitch) {
   EXPECT_EQ(find(R.G, "foo.a", "foo.a"), nullptr);
   const Edge *AB = find(R.G, "foo.a", "foo.b");
   ASSERT_NE(AB, nullptr) << "the default arm is taken for 0";
-  EXPECT_EQ(chain(*AB), "manage:31 > notify:25");
+  EXPECT_EQ(chain(R.G, *AB), "manage:31 > notify:25");
   const Edge *SA = find(R.G, "foo.s", "foo.a");
   ASSERT_NE(SA, nullptr);
   EXPECT_EQ(SA->Function, "del");
   EXPECT_EQ(SA->HeldLine, 35u);
-  EXPECT_EQ(chain(*SA), "del:36 > notify:20");
+  EXPECT_EQ(chain(R.G, *SA), "del:36 > notify:20");
   EXPECT_TRUE(R.Fs.empty());
 }
 
@@ -826,7 +855,7 @@ TEST(Link, OpaqueFunctionsAreNotFollowed) {
   Result Followed = link({Code});
   const Edge *E = find(Followed.G, "foo.a", "foo.b");
   ASSERT_NE(E, nullptr);
-  EXPECT_EQ(chain(*E), "warn:24 > panic:19");
+  EXPECT_EQ(chain(Followed.G, *E), "warn:24 > panic:19");
   rules::RuleSet R = testRules();
   R.Opaque.insert("panic");
   Result Opaque = link({Code}, R);
@@ -879,12 +908,12 @@ TEST(Link, FlagGuardedRelockIsNoSelfDeadlockButItsEdgesStay) {
   ASSERT_NE(AB, nullptr);
   EXPECT_FALSE(AB->HeldMust) << "the loop's back edge arrives unlocked";
   EXPECT_EQ(AB->HeldLine, 23u);
-  EXPECT_EQ(chain(*AB), "populate:29");
+  EXPECT_EQ(chain(R.G, *AB), "populate:29");
   const Edge *BB = find(R.G, "foo.b", "foo.b");
   ASSERT_NE(BB, nullptr);
   EXPECT_TRUE(BB->HeldMust);
   ASSERT_TRUE(onlySelfDeadlock(R, "foo.b"));
-  EXPECT_EQ(R.G.Edges[R.Fs[0].Edges[0]].Chain.back().Line, 37u);
+  EXPECT_EQ(R.G.hopsOf(R.G.Edges[R.Fs[0].Edges[0]]).back()->Line, 37u);
 }
 
 TEST(Link, LargeCallCycleIsAnalysedInRoundsNotToAFixpoint) {
@@ -912,9 +941,10 @@ TEST(Link, LargeCallCycleIsAnalysedInRoundsNotToAFixpoint) {
   const Edge *AB = find(R.G, "foo.a", "foo.b");
   ASSERT_NE(AB, nullptr);
   EXPECT_EQ(AB->Function, "f10");
-  EXPECT_EQ(AB->Chain.size(), 41u) << chain(*AB);
-  EXPECT_EQ(AB->Chain.back().Function, "f50");
-  EXPECT_EQ(AB->Chain.back().Api, "mutex_lock");
+  std::vector<const Hop *> Hops = R.G.hopsOf(*AB);
+  EXPECT_EQ(Hops.size(), 41u) << chain(R.G, *AB);
+  EXPECT_EQ(Hops.back()->Function, "f50");
+  EXPECT_EQ(Hops.back()->Api, "mutex_lock");
 }
 
 TEST(Link, SubclassComputedAtRunTimeIsNoSelfDeadlock) {
@@ -935,7 +965,7 @@ TEST(Link, SubclassComputedAtRunTimeIsNoSelfDeadlock) {
   EXPECT_EQ(AA->Function, "walk");
   EXPECT_EQ(AA->HeldLine, 18u);
   ASSERT_TRUE(onlySelfDeadlock(R, "foo.b"));
-  EXPECT_EQ(R.G.Edges[R.Fs[0].Edges[0]].Chain.back().Line, 24u);
+  EXPECT_EQ(R.G.hopsOf(R.G.Edges[R.Fs[0].Edges[0]]).back()->Line, 24u);
 }
 
 TEST(Link, CalleesUncertainReleaseOfAnOwnLockKeepsItHeldOnSomePaths) {
@@ -954,7 +984,7 @@ TEST(Link, CalleesUncertainReleaseOfAnOwnLockKeepsItHeldOnSomePaths) {
   Result R = link({Caller});
   const Edge *E = find(R.G, "foo.b", "foo.a");
   ASSERT_NE(E, nullptr);
-  EXPECT_EQ(chain(*E), "caller:30");
+  EXPECT_EQ(chain(R.G, *E), "caller:30");
   EXPECT_EQ(E->HeldLine, 28u);
   EXPECT_FALSE(E->HeldMust);
   EXPECT_TRUE(R.Fs.empty());
@@ -968,7 +998,7 @@ TEST(Link, CalleesUncertainReleaseOfAnOwnLockKeepsItHeldOnSomePaths) {
             "}\n"});
   E = find(R.G, "foo.b", "foo.s");
   ASSERT_NE(E, nullptr);
-  EXPECT_EQ(chain(*E), "top:37");
+  EXPECT_EQ(chain(R.G, *E), "top:37");
   EXPECT_TRUE(E->HeldMust);
   // Taken twice, on every path: a self-deadlock through caller():28.
   EXPECT_TRUE(onlySelfDeadlock(R, "foo.b"));
@@ -990,7 +1020,7 @@ TEST(Link, CalleeRetakingAMaybeReleasedLockIsNoSelfDeadlock) {
   // After the retake the lock is held for certain.
   const Edge *E = find(R.G, "foo.s", "hc.lock");
   ASSERT_NE(E, nullptr);
-  EXPECT_EQ(chain(*E), "caller:31");
+  EXPECT_EQ(chain(R.G, *E), "caller:31");
   EXPECT_TRUE(E->HeldMust);
   EXPECT_TRUE(R.Fs.empty());
 }
@@ -1093,7 +1123,7 @@ TEST(Link, ConstantArgumentDecidesALockGuardedByAParameter) {
   const Edge *SA = find(R.G, "foo.s", "foo.a");
   ASSERT_NE(SA, nullptr);
   EXPECT_EQ(SA->Function, "other");
-  EXPECT_EQ(chain(*SA), "other:32 > dump:19");
+  EXPECT_EQ(chain(R.G, *SA), "other:32 > dump:19");
   EXPECT_TRUE(R.Fs.empty());
 }
 
@@ -1125,7 +1155,7 @@ TEST(Link, ConstantArgumentDecidesAVariableDefinedFromTheParameter) {
   const Edge *SA = find(R.G, "foo.s", "foo.a");
   ASSERT_NE(SA, nullptr);
   EXPECT_EQ(SA->Function, "put_unlocked");
-  EXPECT_EQ(chain(*SA), "put_unlocked:34 > destroy:21");
+  EXPECT_EQ(chain(R.G, *SA), "put_unlocked:34 > destroy:21");
   const Edge *AB = find(R.G, "foo.a", "foo.b");
   ASSERT_NE(AB, nullptr);
   EXPECT_TRUE(R.Fs.empty());
@@ -1157,13 +1187,13 @@ TEST(Link, ConstantArgumentDecidesASignTestOfAParameter) {
   EXPECT_EQ(find(R.G, "foo.a", "foo.a"), nullptr);
   const Edge *AB = find(R.G, "foo.a", "foo.b");
   ASSERT_NE(AB, nullptr);
-  EXPECT_EQ(chain(*AB), "lookup:25 > setup:21");
+  EXPECT_EQ(chain(R.G, *AB), "lookup:25 > setup:21");
   const Edge *SA = find(R.G, "foo.s", "foo.a");
   ASSERT_NE(SA, nullptr);
-  EXPECT_EQ(chain(*SA), "del:29 > setup:19");
+  EXPECT_EQ(chain(R.G, *SA), "del:29 > setup:19");
   const Edge *BB = find(R.G, "foo.b", "foo.b");
   ASSERT_NE(BB, nullptr) << "1 >= 0 too: the else branch is possible";
-  EXPECT_EQ(chain(*BB), "ins:33 > setup:21");
+  EXPECT_EQ(chain(R.G, *BB), "ins:33 > setup:21");
 }
 
 TEST(Link, CallersKnownValueDecidesALockGuardedByAParameter) {
@@ -1197,7 +1227,7 @@ TEST(Link, CallersKnownValueDecidesALockGuardedByAParameter) {
   ASSERT_NE(SA, nullptr) << "nb may be 0 in prep_unchecked()";
   EXPECT_EQ(SA->Function, "prep_unchecked");
   EXPECT_EQ(SA->HeldLine, 37u);
-  EXPECT_EQ(chain(*SA), "prep_unchecked:38 > create:20");
+  EXPECT_EQ(chain(R.G, *SA), "prep_unchecked:38 > create:20");
 }
 
 TEST(Link, InstancesTakenUnderANestLockAreNoSelfDeadlock) {
@@ -1222,7 +1252,7 @@ TEST(Link, InstancesTakenUnderANestLockAreNoSelfDeadlock) {
   ASSERT_NE(AA, nullptr);
   EXPECT_EQ(AA->Function, "single");
   EXPECT_EQ(AA->HeldLine, 27u);
-  EXPECT_EQ(chain(*AA), "single:28 > obj_lock:20");
+  EXPECT_EQ(chain(R.G, *AA), "single:28 > obj_lock:20");
   ASSERT_TRUE(onlySelfDeadlock(R, "foo.a"));
 }
 
@@ -1247,10 +1277,10 @@ TEST(Link, BranchOnAParameterBeforeItIsAssignedIsTheCallersValue) {
   EXPECT_EQ(find(R.G, "foo.s", "foo.a"), nullptr);
   const Edge *SB = find(R.G, "foo.s", "foo.b");
   ASSERT_NE(SB, nullptr);
-  EXPECT_EQ(chain(*SB), "prep:28 > create:24");
+  EXPECT_EQ(chain(R.G, *SB), "prep:28 > create:24");
   const Edge *AB = find(R.G, "foo.a", "foo.b");
   ASSERT_NE(AB, nullptr) << "nb was assigned: the second test is no guard";
-  EXPECT_EQ(chain(*AB), "create:24");
+  EXPECT_EQ(chain(R.G, *AB), "create:24");
 }
 
 TEST(Link, InternalFilesAreNotAnalysed) {
@@ -1322,7 +1352,7 @@ TEST(Link, RetakingAHeldLockIsOneSelfDeadlockNotAlsoAnInversion) {
   EXPECT_EQ(find(R.G, "foo.s", "foo.a"), nullptr) << "nor through a callee";
   const Edge *Self = find(R.G, "foo.a", "foo.a");
   ASSERT_NE(Self, nullptr);
-  EXPECT_EQ(chain(*Self), "f:21");
+  EXPECT_EQ(chain(R.G, *Self), "f:21");
   EXPECT_NE(find(R.G, "foo.a", "foo.b"), nullptr);
   EXPECT_TRUE(onlySelfDeadlock(R, "foo.a"));
 
@@ -1341,10 +1371,10 @@ TEST(Link, RetakingAHeldLockIsOneSelfDeadlockNotAlsoAnInversion) {
             "}\n"});
   const Edge *E = find(R.G, "foo.b", "foo.a");
   ASSERT_NE(E, nullptr);
-  EXPECT_EQ(chain(*E), "f:21");
+  EXPECT_EQ(chain(R.G, *E), "f:21");
   E = find(R.G, "foo.s", "foo.a/1");
   ASSERT_NE(E, nullptr);
-  EXPECT_EQ(chain(*E), "g:26");
+  EXPECT_EQ(chain(R.G, *E), "g:26");
 }
 
 /// Callee, then `void NAME(struct foo *x, struct obj *o)` that holds x->s
@@ -1385,7 +1415,7 @@ TEST(Link, ABranchOnAVariableRecallsTheParameterItWasSetUnder) {
   Result One = underSpin(Callee, "one", "0, o");
   const Edge *E = find(One.G, "foo.s", "exp_mutex");
   ASSERT_NE(E, nullptr);
-  EXPECT_EQ(chain(*E), "one:36 > kvfree_call:32 > sync_rcu:21");
+  EXPECT_EQ(chain(One.G, *E), "one:36 > kvfree_call:32 > sync_rcu:21");
   // A pointer that may be NULL decides nothing.
   EXPECT_NE(find(underSpin(Callee, "maybe", "o->rcu.next, 0").G, "foo.s",
                  "exp_mutex"),
@@ -1412,7 +1442,7 @@ TEST(Link, AnAcquisitionWithItsOwnGuardTakesTheCallersToo) {
   Result One = underSpin(Callee, "one", "0, o");
   const Edge *E = find(One.G, "foo.s", "purge");
   ASSERT_NE(E, nullptr);
-  EXPECT_EQ(chain(*E), "one:29 > kvfree_call:24 > vfree_:20");
+  EXPECT_EQ(chain(One.G, *E), "one:29 > kvfree_call:24 > vfree_:20");
   // Both guards decided by the one call: NULL ptr, no lock either.
   EXPECT_EQ(find(underSpin(Callee, "none", "0, 0").G, "foo.s", "purge"),
             nullptr);
@@ -1600,7 +1630,7 @@ TEST(Link, LockGuardStructsHoldTheGuardedLock) {
   const Edge *SA = find(R.G, "foo.s", "foo.a");
   ASSERT_NE(SA, nullptr);
   EXPECT_EQ(SA->Function, "f");
-  EXPECT_EQ(chain(*SA), "f:26");
+  EXPECT_EQ(chain(R.G, *SA), "f:26");
   EXPECT_EQ(find(R.G, "foo.s", "foo.b"), nullptr) << "the destructor released it";
 }
 

@@ -59,9 +59,12 @@ TEST(Store, SchemaVersionAndStrictTables) {
   auto S = Store::create(P);
   ASSERT_TRUE(bool(S)) << llvm::toString(S.takeError());
   EXPECT_EQ(count(**S, "PRAGMA user_version"), SchemaVersion);
-  EXPECT_EQ(count(**S, "SELECT count(*) FROM pragma_table_list WHERE "
-                       "schema = 'main' AND name NOT LIKE 'sqlite_%' AND strict = 0"),
-            0);
+  EXPECT_EQ(
+      count(**S,
+            "SELECT count(*) FROM pragma_table_list WHERE "
+            "schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND strict = 0"),
+      0);
   auto Again = Store::create(P);
   ASSERT_FALSE(bool(Again));
   EXPECT_EQ(llvm::toString(Again.takeError()), P + ": already exists");
@@ -294,3 +297,117 @@ TEST(Store, ResultsRoundTrip) {
 }
 
 } // namespace
+
+TEST(Store, ChainsShareTheRowsOfTheirCommonTail) {
+  auto S = Store::create(freshPath());
+  ASSERT_TRUE(bool(S));
+  TUFacts A;
+  A.Functions = {inlineFn(10)};
+  ASSERT_TRUE(bool((*S)->putTU(tu("fs/aio.c"), &A)));
+  auto Fns = (*S)->loadFunctions();
+  ASSERT_TRUE(bool(Fns));
+  // vm_mmap_pgoff and ksys_mmap_pgoff reach ext4's journal through the
+  // same three hops; a third edge ends at another line of the last one.
+  Hop Mmap{"do_mmap", "mm/mmap.c", 1423, "", ""};
+  Hop Ext4{"ext4_file_mmap", "fs/ext4/file.c", 817, "file_operations.mmap", ""};
+  Hop Start{"ext4_journal_start", "fs/ext4/ext4_jbd2.h", 242, "",
+            "start_this_handle"};
+  Edge E;
+  E.Held = "mm_struct.mmap_lock";
+  E.Acquired = "jbd2_handle";
+  E.HeldFlavor = "rwsem";
+  E.AcquiredFlavor = "pseudo";
+  E.FunctionId = (*Fns)[0].Id;
+  E.Chain = {Hop{"vm_mmap_pgoff", "mm/util.c", 575, "", ""}, Mmap, Ext4, Start};
+  Edge Other = E;
+  Other.Held = "sb_writers";
+  Other.Chain = {Hop{"ksys_mmap_pgoff", "mm/mmap.c", 1502, "", ""}, Mmap, Ext4,
+                 Start};
+  Edge Third = E;
+  Third.Held = "inode.i_rwsem";
+  Third.Chain = {Mmap, Ext4, Start};
+  Third.Chain.back().Line = 243;
+  LockGraph G;
+  G.Edges = {E, Other, Third};
+  ASSERT_FALSE(bool((*S)->putResults(G, {})));
+  // 4 + 1 + 3 rows, not 4 + 4 + 3.
+  EXPECT_EQ(count(**S, "SELECT count(*) FROM witness"), 8);
+  EXPECT_EQ(count(**S, "SELECT count(DISTINCT witness_id) FROM edge"), 3);
+  EXPECT_EQ(count(**S, "SELECT count(*) FROM witness WHERE function = "
+                       "'ext4_journal_start'"),
+            2);
+  EXPECT_EQ(count(**S, "SELECT sum(hops) FROM edge"), 11);
+  LockGraph G2;
+  std::vector<Finding> F2;
+  ASSERT_FALSE(bool((*S)->loadResults(G2, F2, Store::Chains::All)));
+  ASSERT_EQ(G2.Edges.size(), 3u);
+  for (unsigned I = 0; I < 3; ++I) {
+    ASSERT_EQ(G2.Edges[I].Chain.size(), G.Edges[I].Chain.size()) << I;
+    for (unsigned J = 0; J < G.Edges[I].Chain.size(); ++J) {
+      const Hop &X = G2.Edges[I].Chain[J], &Y = G.Edges[I].Chain[J];
+      EXPECT_EQ(std::tie(X.Function, X.File, X.Line, X.Via, X.Api),
+                std::tie(Y.Function, Y.File, Y.Line, Y.Via, Y.Api))
+          << I << " " << J;
+    }
+  }
+  // The edge_hop view lists every hop of every edge, as one row each.
+  EXPECT_EQ(count(**S, "SELECT count(*) FROM edge_hop"), 11);
+  EXPECT_EQ(count(**S, "SELECT line FROM edge_hop WHERE edge_id = 2 AND "
+                       "seq = 3"),
+            242);
+  EXPECT_EQ(count(**S, "SELECT line FROM edge_hop WHERE edge_id = 3 AND "
+                       "seq = 2"),
+            243);
+  EXPECT_EQ(count(**S, "SELECT count(*) FROM edge_hop WHERE edge_id = 1 AND "
+                       "via = 'file_operations.mmap' AND seq = 2"),
+            1);
+  // An edge without a chain is refused, not written without a witness.
+  ASSERT_FALSE(bool((*S)->clearGlobal()));
+  G.Edges[1].Chain.clear();
+  llvm::Error Err = (*S)->putResults(G, {});
+  ASSERT_TRUE(bool(Err));
+  EXPECT_EQ(llvm::toString(std::move(Err)),
+            "edge sb_writers -> jbd2_handle in  has no witness chain");
+}
+
+TEST(Store, Version3DatabaseKeepsItsFactsAndLosesItsOutput) {
+  std::string P = freshPath();
+  {
+    auto S = Store::create(P);
+    ASSERT_TRUE(bool(S));
+    TUFacts A;
+    A.Functions = {inlineFn(10)};
+    ASSERT_TRUE(bool((*S)->putTU(tu("fs/aio.c"), &A)));
+    ASSERT_FALSE(bool((*S)->setMeta("global_input", "x")));
+    // Version 3's output tables, with one edge.
+    ASSERT_FALSE(bool((*S)->db().exec(
+        "DROP VIEW edge_hop; DROP TABLE finding_edge; DROP TABLE finding; "
+        "DROP TABLE edge; DROP TABLE witness; DROP TABLE lock_class; "
+        "CREATE TABLE lock_class(id INTEGER PRIMARY KEY, name TEXT); "
+        "CREATE TABLE edge(id INTEGER PRIMARY KEY, held_id INTEGER); "
+        "CREATE TABLE edge_hop(edge_id INTEGER, seq INTEGER); "
+        "CREATE TABLE finding(id TEXT PRIMARY KEY); CREATE TABLE "
+        "finding_edge(finding_id TEXT); INSERT INTO edge VALUES (1, 1); "
+        "PRAGMA user_version = 3")));
+  }
+  auto Old = Store::open(P, /*ReadOnly=*/true);
+  ASSERT_FALSE(bool(Old));
+  EXPECT_EQ(llvm::toString(Old.takeError()),
+            P + ": schema version 3, this lockgraph reads version 4; re-scan "
+                "into a new database");
+  ASSERT_FALSE(bool(Store::upgrade(P)));
+  auto S = Store::open(P, /*ReadOnly=*/false);
+  ASSERT_TRUE(bool(S)) << llvm::toString(S.takeError());
+  EXPECT_EQ(count(**S, "SELECT count(*) FROM tu"), 1);
+  EXPECT_EQ(count(**S, "SELECT count(*) FROM function"), 1);
+  EXPECT_EQ(count(**S, "SELECT count(*) FROM edge"), 0);
+  EXPECT_EQ(count(**S, "SELECT count(*) FROM pragma_table_list WHERE name = "
+                       "'edge_hop' AND type = 'view'"),
+            1);
+  auto In = (*S)->meta("global_input");
+  ASSERT_TRUE(bool(In));
+  EXPECT_EQ(*In, "");
+  // Upgrading twice, or a version-4 database, changes nothing.
+  ASSERT_FALSE(bool(Store::upgrade(P)));
+  EXPECT_EQ(count(**S, "PRAGMA user_version"), 4);
+}
