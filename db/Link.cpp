@@ -208,7 +208,18 @@ struct PEdge {
   HeldEntry H;
   AcqEntry A;
   int Fn = -1;
+  /// Recorded in an earlier round over a large SCC: the next recording
+  /// knows the callees better and replaces it (the held lock a callee
+  /// may release, which the first round did not know yet).
+  bool Stale = false;
 };
+
+/// Both ends are classes: the edge waits for its callers only for the
+/// acquisition's guard.
+bool guardedEdge(const PEdge &P) {
+  return P.H.L.Lock.K == LockRef::Class && P.A.L.Lock.K == LockRef::Class &&
+         !(P.A.L.NestParam >= 0 && P.H.L.Lock == P.A.L.Lock);
+}
 
 struct TryRet {
   LockInfo L;
@@ -303,7 +314,8 @@ struct Summary {
   };
   std::vector<CondRelease> CondReleased;
   std::vector<PEdge> PEdges;
-  StringSet<> Keys; // dedupe of ExitHeld/TryRets/PEdges
+  StringMap<unsigned> PEdgeIndex;
+  StringSet<> Keys; // dedupe of ExitHeld/TryRets
 };
 
 /// The callers' locks an acquisition remembers as dropped before it.
@@ -533,6 +545,10 @@ private:
   /// function's own unlocks, those under a parameter value known here,
   /// then Extra (the callee's), then what callees released.
   unsigned droppedAt(const State &S, ArrayRef<LockRef> Extra = {});
+
+  /// The guarded edges of Fn, which no function calls, as class edges:
+  /// no caller decides their guards.
+  void emitUndecided(int Fn);
 
   // Output.
   /// Witness rows by (function, line, field reached through, API on the
@@ -1190,9 +1206,14 @@ void Linker::emitEdge(int Fn, const HeldEntry &Held, AcqEntry &A, int WitnessFn,
   if (A.L.Nest && H.L.Lock == A.L.Lock)
     return;
   // Whether the nest lock is NULL is for the callers to say, as is which
-  // lock a parameter is.
+  // lock a parameter is, and whether an acquisition guarded by a
+  // parameter happens at all: gen6_ppgtt_pin(ppgtt, ww) holds dma_resv
+  // and calls i915_ggtt_pin(vma, ww), which opens an acquire context only
+  // `if (!ww)`; its callers pass one. Functions no one calls emit their
+  // guarded edges at the end (emitUndecided()).
   if (H.L.Lock.K == LockRef::Param || A.L.Lock.K == LockRef::Param ||
-      (A.L.NestParam >= 0 && H.L.Lock == A.L.Lock)) {
+      (A.L.NestParam >= 0 && H.L.Lock == A.L.Lock) || A.L.GuardParam >= 0 ||
+      A.L.CondParam >= 0) {
     Summary &Sum = Functions[Fn].Sum;
     SmallString<96> K;
     raw_svector_ostream OS(K);
@@ -1200,9 +1221,14 @@ void Linker::emitEdge(int Fn, const HeldEntry &Held, AcqEntry &A, int WitnessFn,
     keyTo(OS, H.L);
     OS << '>';
     keyTo(OS, A.L);
-    if (Sum.Keys.insert(K).second) {
+    auto [It, New] = Sum.PEdgeIndex.try_emplace(K, Sum.PEdges.size());
+    if (New || Sum.PEdges[It->second].Stale) {
       node(WitnessFn, A);
-      Sum.PEdges.push_back({H, A, WitnessFn});
+      PEdge P{H, A, WitnessFn};
+      if (New)
+        Sum.PEdges.push_back(std::move(P));
+      else
+        Sum.PEdges[It->second] = std::move(P);
       Changed = true;
     }
     return;
@@ -1472,6 +1498,8 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
     }
     if (Record)
       for (const PEdge &P : SG.PEdges) {
+        if (P.Stale && guardedEdge(P))
+          continue;
         HeldEntry H = P.H;
         H.L = instantiate(P.H.L, E.Args, Known);
         AcqEntry A = P.A;
@@ -1893,6 +1921,17 @@ void Linker::analyze(int Fn, bool &Changed) {
   }
 }
 
+void Linker::emitUndecided(int Fn) {
+  bool Changed = false;
+  for (const PEdge &P : Functions[Fn].Sum.PEdges) {
+    if (!guardedEdge(P))
+      continue;
+    AcqEntry A = P.A;
+    A.L.GuardParam = A.L.Guard2Param = A.L.CondParam = -1;
+    emitEdge(Fn, P.H, A, P.Fn, /*Record=*/true, Changed);
+  }
+}
+
 /// The members of one SCC in depth-first post-order over the calls between
 /// them (callees before callers, but for the calls that close cycles),
 /// starting from members in index order.
@@ -2096,7 +2135,7 @@ void Linker::dump(int Fn) const {
     errs() << "  try-returns " << key(T.L)
            << (T.SuccessNonzero ? " when nonzero" : " when zero") << "\n";
   for (const PEdge &P : F.Sum.PEdges)
-    errs() << "  param edge " << key(P.H.L) << " -> " << key(P.A.L) << "\n";
+    errs() << "  param edge " << key(P.H.L) << (P.H.Must ? "" : "(may)") << " -> " << key(P.A.L) << " held line " << P.H.Line << " fn " << Functions[P.Fn].S->Facts.Name << (P.Stale ? " stale" : "") << "\n";
 }
 
 LockGraph Linker::run() {
@@ -2111,12 +2150,15 @@ LockGraph Linker::run() {
       Comp[Fn] = C;
   std::vector<std::vector<int>> Callees(N);
   std::vector<unsigned> Callers(N, 0);
+  std::vector<bool> Called(N, false);
   for (int Fn = 0; Fn < N; ++Fn) {
     for (const auto &BT : Functions[Fn].Targets)
       for (const auto &T : BT)
-        for (int G : T)
+        for (int G : T) {
+          Called[G] = true;
           if (Comp[G] != Comp[Fn])
             Callees[Fn].push_back(G);
+        }
     sort(Callees[Fn]);
     Callees[Fn].erase(std::unique(Callees[Fn].begin(), Callees[Fn].end()),
                       Callees[Fn].end());
@@ -2152,6 +2194,10 @@ LockGraph Linker::run() {
       Stats.LargestScc = std::max<unsigned>(Stats.LargestScc, C.size());
       for (unsigned Round = 0; Round < LargeSccRounds; ++Round) {
         ClassEdges = Round + 1 == LargeSccRounds;
+        if (Round > 0)
+          for (int Fn : C)
+            for (PEdge &P : Functions[Fn].Sum.PEdges)
+              P.Stale = true;
         bool Changed = false;
         for (int Fn : Order)
           analyze(Fn, Changed);
@@ -2159,6 +2205,26 @@ LockGraph Linker::run() {
           break;
       }
       ClassEdges = true;
+      // What the last round did not record again, it knows not to happen
+      // (a retake after a callee that may drop the lock). Callers before
+      // a function in the order read none of its guarded edges in that
+      // round (guardedEdge()): the function emits them for those.
+      DenseMap<int, unsigned> Pos;
+      for (unsigned I = 0; I < Order.size(); ++I)
+        Pos[Order[I]] = I;
+      DenseSet<int> CalledEarlier;
+      for (int Fn : Order)
+        for (const auto &BT : Functions[Fn].Targets)
+          for (const auto &T : BT)
+            for (int G : T)
+              if (Comp[G] == Comp[Fn] && Pos[G] > Pos[Fn])
+                CalledEarlier.insert(G);
+      for (int Fn : C) {
+        erase_if(Functions[Fn].Sum.PEdges,
+                 [](const PEdge &P) { return P.Stale; });
+        if (CalledEarlier.contains(Fn) && Called[Fn])
+          emitUndecided(Fn);
+      }
     } else {
       for (unsigned Iter = 0; Iter < 32; ++Iter) {
         bool Changed = false;
@@ -2168,6 +2234,9 @@ LockGraph Linker::run() {
           break;
       }
     }
+    for (int Fn : C)
+      if (!Called[Fn])
+        emitUndecided(Fn);
     // Callers need the summaries, not the bodies, nor the indexes that
     // built the summaries.
     for (int Fn : C) {
@@ -2178,6 +2247,7 @@ LockGraph Linker::run() {
       F.Tested = DenseSet<unsigned>();
       F.Sum.AcqIndex = decltype(F.Sum.AcqIndex)();
       F.Sum.Keys = StringSet<>();
+      F.Sum.PEdgeIndex = StringMap<unsigned>();
       F.Sum.Acqs.shrink_to_fit();
       if (Debug && is_contained(llvm::split(StringRef(Debug), ','), F.S->Facts.Name))
         dump(Fn);

@@ -1025,6 +1025,78 @@ TEST(Link, CalleeRetakingAMaybeReleasedLockIsNoSelfDeadlock) {
   EXPECT_TRUE(R.Fs.empty());
 }
 
+TEST(Link, RetakeOfAMaybeReleasedLockUnderAParameterIsNoSelfDeadlockAbove) {
+  // get_init_console_seq(newcon, bootcon_registered): under
+  // `if (bootcon_registered)`, console_lock(), console_flush_all() that may
+  // drop it, `if (handover) console_lock()`. The retake's edges wait for
+  // the callers (the guard is a parameter) and stay held on some paths.
+  Result R = link({std::string(MayReleaseFour) +
+                   "int seq(struct foo *x, struct hc *h, int boot) {\n" // 27
+                   "  if (boot) {\n"                                     // 28
+                   "    spin_lock(&x->s);\n"                             // 29
+                   "    junk(x, h);\n"                                   // 30
+                   "    spin_lock(&x->s);\n"                             // 31
+                   "    spin_unlock(&x->s);\n"                           // 32
+                   "  }\n"                                               // 33
+                   "  return 0;\n"                                       // 34
+                   "}\n"                                                 // 35
+                   "void reg(struct foo *x, struct hc *h) {\n"           // 36
+                   "  seq(x, h, status());\n"                            // 37
+                   "}\n"});
+  const Edge *Self = find(R.G, "foo.s", "foo.s");
+  ASSERT_NE(Self, nullptr);
+  EXPECT_EQ(chain(R.G, *Self), "seq:31");
+  EXPECT_FALSE(Self->HeldMust);
+  EXPECT_TRUE(R.Fs.empty());
+}
+
+TEST(Link, AnEdgeGuardedByAParameterIsDecidedByTheCallers) {
+  // gen6_ppgtt_pin(ppgtt, ww) holds dma_resv and calls i915_ggtt_pin(vma,
+  // ww), which opens an acquire context only `if (!ww)`; two callers up,
+  // `ww` is `&ww`. The edge is made in pin_all(), where `ww` is still a
+  // parameter: it waits for the callers.
+  std::string Code = "static void ggtt_pin(struct foo *x, void *ww) {\n" // 17
+                     "  if (!ww) {\n"                                    // 18
+                     "    mutex_lock(&x->b);\n"                          // 19
+                     "    mutex_unlock(&x->b);\n"                        // 20
+                     "  }\n"                                             // 21
+                     "}\n"                                               // 22
+                     "static void pin_all(struct foo *x, void *ww) {\n"  // 23
+                     "  mutex_lock(&x->a);\n"                            // 24
+                     "  ggtt_pin(x, ww);\n"                              // 25
+                     "  mutex_unlock(&x->a);\n"                          // 26
+                     "}\n"                                               // 27
+                     "static void pre_pin(struct foo *x, void *ww) {\n"  // 28
+                     "  pin_all(x, ww);\n"                               // 29
+                     "}\n";                                              // 30
+  Result Decided = link({Code + "void do_pin(struct foo *x) {\n"          // 31
+                                "  int ww;\n"                            // 32
+                                "  pre_pin(x, &ww);\n"                   // 33
+                                "}\n"});
+  EXPECT_EQ(find(Decided.G, "foo.a", "foo.b"), nullptr);
+  // A NULL context, or one the caller cannot tell: the edge, witnessed
+  // where the lock is held.
+  for (const char *Arg : {"0", "p"}) {
+    Result R = link({Code + "void do_pin(struct foo *x, void *p) {\n"
+                            "  pre_pin(x, " + Arg + ");\n"
+                            "}\n"});
+    const Edge *E = find(R.G, "foo.a", "foo.b");
+    ASSERT_NE(E, nullptr) << Arg;
+    EXPECT_EQ(E->Function, "pin_all");
+    EXPECT_EQ(E->HeldLine, 24u);
+    EXPECT_EQ(chain(R.G, *E), "pin_all:25 > ggtt_pin:19");
+  }
+  // No caller at all: nothing decides the guard, the edge stays.
+  Result Uncalled = link({Code});
+  const Edge *E = find(Uncalled.G, "foo.a", "foo.b");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(chain(Uncalled.G, *E), "pin_all:25 > ggtt_pin:19");
+  // Callers that disagree: the edge, from the one that passes NULL.
+  Result Mixed = link({Code + "void one(struct foo *x) { int w; pre_pin(x, &w); }\n"
+                              "void two(struct foo *x) { pre_pin(x, 0); }\n"});
+  EXPECT_NE(find(Mixed.G, "foo.a", "foo.b"), nullptr);
+}
+
 TEST(Link, OwnUnlockOfCallersLockIsNotCrowdedOutByCalleeReleases) {
   // ptrace_stop(): after callees whose summaries may release many locks
   // (schedule() in a large SCC), the function unlocks the caller's siglock
