@@ -794,16 +794,28 @@ void Linker::collectNames() {
                   Rules.nameApi(StringRef(E.Callee).split('@').first))
             if (N->Arg < (int)E.Args.size())
               Calls.push_back({N, &E, &F.S->Facts});
+  // A class takes a lockdep name only when that is the one name its
+  // initialisations give it: one that names nothing (raw_spin_lock_init()
+  // in copy_process()) or another name means the name is some instances'
+  // only (lockdep_set_class(&stop->pi_lock, &stop_pi_lock) for the
+  // stopper threads), and the class keeps its own.
+  StringMap<std::set<std::string>> Given;
+  StringSet<> Unnamed;
   for (auto [N, E, F] : Calls) {
-    if (N->NameArg < 0 || N->NameArg >= (int)E->Args.size())
-      continue;
-    const ArgValue &Name = E->Args[N->NameArg];
-    if (Name.K != ArgValue::Kind::String || Name.Str.empty())
-      continue;
     LockRef R = normalize(E->Args[N->Arg]);
-    if (R.K == LockRef::Class)
-      LockdepNames.try_emplace(R.Name, Name.Str);
+    if (R.K != LockRef::Class)
+      continue;
+    const ArgValue *Name = N->NameArg >= 0 && N->NameArg < (int)E->Args.size()
+                               ? &E->Args[N->NameArg]
+                               : nullptr;
+    if (Name && Name->K == ArgValue::Kind::String && !Name->Str.empty())
+      Given[R.Name].insert(Name->Str);
+    else if (N->KeyArg >= 0)
+      Unnamed.insert(R.Name);
   }
+  for (const auto &KV : Given)
+    if (KV.second.size() == 1 && !Unnamed.contains(KV.first()))
+      LockdepNames.try_emplace(KV.first(), *KV.second.begin());
   ClassCache.clear();
   // Per class, the static keys its initialisations pass, and the first
   // that passes one computed at run time.

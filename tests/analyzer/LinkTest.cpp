@@ -1405,6 +1405,65 @@ TEST(Link, NestingAnnotationsMakeNoSelfDeadlock) {
   EXPECT_EQ(Fs[0].Locks, std::vector<std::string>{"b"});
 }
 
+TEST(Link, ALockdepNameNamesAClassOnlyWhenItIsItsOneName) {
+  // lockdep_init_map(&j->map, "jbd2_handle", ..) is the one initialisation
+  // of its class: the class is jbd2_handle. task_struct.pi_lock is
+  // initialised by raw_spin_lock_init(), which names nothing, and set to
+  // &stop_pi_lock for the stopper threads only: it keeps its field name.
+  // btrfs's per-state maps are one field given four names: the field too.
+  rules::RuleSet R = testRules();
+  rules::NameApi Init;
+  Init.Function = "lockdep_init_map";
+  Init.KeyArg = 2;
+  R.Names["lockdep_init_map"] = Init;
+  rules::NameApi Raw;
+  Raw.Function = "__raw_spin_lock_init";
+  Raw.NameArg = -1;
+  Raw.KeyArg = 2;
+  R.Names["__raw_spin_lock_init"] = Raw;
+  Result Out = link(
+      {"struct lock_class_key { int k; };\n"
+       "struct lockdep_map { int m; };\n"
+       "struct jr { struct lockdep_map map; };\n"
+       "struct task { spinlock_t pi_lock; struct lockdep_map st; };\n"
+       "void lockdep_init_map(struct lockdep_map *m, const char *n, struct "
+       "lock_class_key *k, int sub);\n"
+       "void __raw_spin_lock_init(spinlock_t *l, const char *n, struct "
+       "lock_class_key *k, int w);\n"
+       "void lock_acquire(struct lockdep_map *l, int s, int t, int r, int c, "
+       "void *n, unsigned long ip);\n"
+       "static struct lock_class_key jkey, stop_key, k1, k2;\n"
+       "void jinit(struct jr *j) {\n"
+       "  lockdep_init_map(&j->map, \"jbd2_handle\", &jkey, 0);\n"
+       "}\n"
+       "void fork_(struct task *p) {\n"
+       "  static struct lock_class_key __key;\n"
+       "  __raw_spin_lock_init(&p->pi_lock, \"&p->pi_lock\", &__key, 0);\n"
+       "}\n"
+       "void stopper(struct task *p) {\n"
+       "  lockdep_init_map((struct lockdep_map *)&p->pi_lock, "
+       "\"&stop_pi_lock\", "
+       "&stop_key, 0);\n"
+       "}\n"
+       "void states(struct task *p) {\n"
+       "  lockdep_init_map(&p->st, \"btrfs_trans_commit_prep\", &k1, 0);\n"
+       "  lockdep_init_map(&p->st, \"btrfs_trans_completed\", &k2, 0);\n"
+       "}\n"
+       "void use(struct jr *j, struct task *p, struct foo *x) {\n"
+       "  mutex_lock(&x->a);\n"
+       "  lock_acquire(&j->map, 0, 0, 0, 0, 0, 0);\n"
+       "  spin_lock(&p->pi_lock);\n"
+       "  lock_acquire(&p->st, 0, 0, 0, 0, 0, 0);\n"
+       "}\n"},
+      R);
+  std::set<std::string> Acquired;
+  for (const Edge &E : Out.G.Edges)
+    if (E.Held == "foo.a")
+      Acquired.insert(E.Acquired);
+  EXPECT_EQ(Acquired,
+            (std::set<std::string>{"jbd2_handle", "task.pi_lock", "task.st"}));
+}
+
 TEST(Link, RetakingAHeldLockIsOneSelfDeadlockNotAlsoAnInversion) {
   // Lockdep reports the recursion and records no b -> a: the inversion
   // a -> b -> a would only repeat the self-deadlock.
