@@ -139,7 +139,7 @@ std::vector<Finding> findInversions(const LockGraph &G) {
   std::map<std::pair<int, int>, size_t> Best;
   for (size_t I = 0; I < G.Edges.size(); ++I) {
     const Edge &E = G.Edges[I];
-    if (E.Held == E.Acquired || !isLockFlavor(E.HeldFlavor) ||
+    if (E.Held == E.Acquired || E.RetakeOnly || !isLockFlavor(E.HeldFlavor) ||
         !isLockFlavor(E.AcquiredFlavor))
       continue;
     auto [It, New] = Best.try_emplace({Ids[E.Held], Ids[E.Acquired]}, I);

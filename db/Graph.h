@@ -70,6 +70,12 @@ struct Edge {
   int Witness = -1;
   std::vector<Hop> Chain;
   bool SameInstance = false;
+  /// Made only because a `forbid` rule names it: the acquisition retakes
+  /// a lock held on every path, where lockdep reports the recursion and
+  /// records no dependency (no inversion uses this edge), but
+  /// might_sleep() still reports a sleeping lock under a spinlock. Not
+  /// stored: an edge read from a database is false.
+  bool RetakeOnly = false;
   /// `edge.id` when read from a database (Store::loadResults()), else 0.
   int64_t Id = 0;
 };

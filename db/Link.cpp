@@ -208,6 +208,7 @@ struct PEdge {
   HeldEntry H;
   AcqEntry A;
   int Fn = -1;
+  bool RetakeOnly = false;
   /// Recorded in an earlier round over a large SCC: the next recording
   /// knows the callees better and replaces it (the held lock a callee
   /// may release, which the first round did not know yet).
@@ -529,9 +530,12 @@ private:
                bool &Changed);
   bool suppressed(const State &S, const LockInfo &L) const;
   bool retaken(const State &S, const LockInfo &L) const;
+  bool forbidden(const LockInfo &Held, const LockInfo &Acquired) const;
   void addAcq(int Fn, AcqEntry &A, bool &Changed);
+  /// RetakeOnly: A retakes a lock held on every path, and the edge is
+  /// made only for a `forbid` rule (forbidden()).
   void emitEdge(int Fn, const HeldEntry &H, AcqEntry &A, int WitnessFn,
-                bool Record, bool &Changed);
+                bool Record, bool &Changed, bool RetakeOnly = false);
   static bool join(State &Into, const State &From);
 
   /// The interned list of Refs (without instance spellings, which dropped
@@ -593,6 +597,8 @@ private:
     int Fn;
     HeldEntry H;
     AcqEntry A;
+    /// Every recording was RetakeOnly.
+    bool RetakeOnly = false;
   };
   StringMap<Witness> Edges;
   std::map<std::string, std::string> ClassFlavor;
@@ -1101,6 +1107,21 @@ static bool sameClass(const LockInfo &A, const LockInfo &B) {
   return A.Lock == B.Lock && A.Sub == B.Sub;
 }
 
+/// Held -> Acquired is a nesting a `forbid` rule names (a sleeping lock
+/// under a spinlock): lockdep's recursion report does not replace the
+/// might_sleep() splat, so such an edge stays when Acquired is retaken.
+bool Linker::forbidden(const LockInfo &Held, const LockInfo &Acquired) const {
+  ArrayRef<std::string> HT, AT;
+  if (Held.Api)
+    HT = Held.Api->Tags;
+  if (Acquired.Api)
+    AT = Acquired.Api->Tags;
+  return any_of(Rules.Nestings, [&](const rules::ForbiddenNesting &N) {
+    return N.Outer.matches(Held.Lock.Name, flavorOf(Held), HT) &&
+           N.Inner.matches(Acquired.Lock.Name, flavorOf(Acquired), AT);
+  });
+}
+
 bool Linker::retaken(const State &S, const LockInfo &L) const {
   if (L.Lock.K != LockRef::Class || L.Try || L.Nest || L.NestParam >= 0 ||
       L.Sub.Param >= 0 || L.Sub.Unknown)
@@ -1197,7 +1218,7 @@ void Linker::addAcq(int Fn, AcqEntry &A, bool &Changed) {
 }
 
 void Linker::emitEdge(int Fn, const HeldEntry &Held, AcqEntry &A, int WitnessFn,
-                      bool Record, bool &Changed) {
+                      bool Record, bool &Changed, bool RetakeOnly) {
   if (!Record || A.L.Try || droppedHas(A.DroppedBefore, Held.L.Lock) ||
       ignored(Held.L.Lock) || ignored(A.L.Lock))
     return;
@@ -1236,7 +1257,7 @@ void Linker::emitEdge(int Fn, const HeldEntry &Held, AcqEntry &A, int WitnessFn,
     auto [It, New] = Sum.PEdgeIndex.try_emplace(K, Sum.PEdges.size());
     if (New || Sum.PEdges[It->second].Stale) {
       node(WitnessFn, A);
-      PEdge P{H, A, WitnessFn};
+      PEdge P{H, A, WitnessFn, RetakeOnly};
       if (New)
         Sum.PEdges.push_back(std::move(P));
       else
@@ -1268,12 +1289,16 @@ void Linker::emitEdge(int Fn, const HeldEntry &Held, AcqEntry &A, int WitnessFn,
   auto It = Edges.find(K);
   if (It == Edges.end()) {
     node(WitnessFn, A);
-    Edges.try_emplace(K, Witness{WitnessFn, H, A});
+    Edges.try_emplace(K, Witness{WitnessFn, H, A, RetakeOnly});
     ClassFlavor.try_emplace(fullName(H.L), HF.str());
     ClassFlavor.try_emplace(fullName(A.L), AF.str());
-  } else if (Better(It->second)) {
-    node(WitnessFn, A);
-    It->second = Witness{WitnessFn, H, A};
+  } else {
+    bool Only = It->second.RetakeOnly && RetakeOnly;
+    if (Better(It->second)) {
+      node(WitnessFn, A);
+      It->second = Witness{WitnessFn, H, A};
+    }
+    It->second.RetakeOnly = Only;
   }
 }
 
@@ -1436,6 +1461,8 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
     for (const HeldEntry &H : S.Held)
       if (!Again || sameClass(H.L, L))
         emitEdge(Fn, H, A, Fn, Record, Changed);
+      else if (forbidden(H.L, L))
+        emitEdge(Fn, H, A, Fn, Record, Changed, /*RetakeOnly=*/true);
   }
   if (R.Act == rules::Action::Touch)
     return;
@@ -1502,9 +1529,14 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
         addAcq(Fn, A, Changed);
         // Not when the callee dropped it first (then took it again).
         bool Again = !is_contained(Local, L.Lock) && retaken(S, L);
-        for (const HeldEntry &H : S.Held)
-          if (!is_contained(Local, H.L.Lock) && (!Again || sameClass(H.L, L)))
+        for (const HeldEntry &H : S.Held) {
+          if (is_contained(Local, H.L.Lock))
+            continue;
+          if (!Again || sameClass(H.L, L))
             emitEdge(Fn, H, A, Fn, Record, Changed);
+          else if (forbidden(H.L, L))
+            emitEdge(Fn, H, A, Fn, Record, Changed, /*RetakeOnly=*/true);
+        }
       }
       Local.clear();
     }
@@ -1522,7 +1554,7 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
             Dropped.push_back(I);
         A.DroppedBefore = intern(Dropped);
         if (H.L.Lock.valid() && A.L.Lock.valid())
-          emitEdge(Fn, H, A, P.Fn, Record, Changed);
+          emitEdge(Fn, H, A, P.Fn, Record, Changed, P.RetakeOnly);
       }
   }
   for (int G : Targets) {
@@ -1940,7 +1972,7 @@ void Linker::emitUndecided(int Fn) {
       continue;
     AcqEntry A = P.A;
     A.L.GuardParam = A.L.Guard2Param = A.L.CondParam = -1;
-    emitEdge(Fn, P.H, A, P.Fn, /*Record=*/true, Changed);
+    emitEdge(Fn, P.H, A, P.Fn, /*Record=*/true, Changed, P.RetakeOnly);
   }
 }
 
@@ -2311,6 +2343,7 @@ LockGraph Linker::run() {
     E.Witness = witness(W.A, G.Witnesses, Rows);
     E.SameInstance = !W.H.L.Lock.Instance.empty() &&
                      W.H.L.Lock.Instance == W.A.L.Lock.Instance;
+    E.RetakeOnly = W.RetakeOnly;
     G.Edges.push_back(std::move(E));
   }
   G.Classes = ClassFlavor;

@@ -1464,6 +1464,37 @@ TEST(Link, ALockdepNameNamesAClassOnlyWhenItIsItsOneName) {
             (std::set<std::string>{"jbd2_handle", "task.pi_lock", "task.st"}));
 }
 
+TEST(Link, ASleepingLockRetakenUnderASpinlockIsAlsoAForbiddenNesting) {
+  // Lockdep reports the recursion; might_sleep() still reports the mutex
+  // under the spinlock. So the edge that a forbid rule names stays, and
+  // only that one: foo.b -> foo.a is still left out.
+  rules::RuleSet Rules = testRules();
+  rules::ForbiddenNesting N;
+  N.Name = "sleep-under-spin";
+  N.Outer.Flavors = {"spin"};
+  N.Inner.Flavors = {"mutex"};
+  Rules.Nestings.push_back(N);
+  Result R =
+      link({"static void take_a(struct foo *x) { mutex_lock(&x->a); }\n" // 17
+            "void g(struct foo *x) {\n"                                  // 18
+            "  mutex_lock(&x->a);\n"                                     // 19
+            "  spin_lock(&x->s);\n"                                      // 20
+            "  mutex_lock(&x->b);\n"                                     // 21
+            "  take_a(x);\n"                                             // 22
+            "}\n"},
+           Rules);
+  const Edge *SA = find(R.G, "foo.s", "foo.a");
+  ASSERT_NE(SA, nullptr);
+  EXPECT_EQ(chain(R.G, *SA), "g:22 > take_a:17");
+  EXPECT_EQ(find(R.G, "foo.b", "foo.a"), nullptr);
+  std::set<std::string> Kinds;
+  for (const Finding &F : R.Fs)
+    Kinds.insert(std::string(kindName(F.Kind)) + " " + F.Locks.back());
+  EXPECT_EQ(Kinds, (std::set<std::string>{"forbidden-nesting foo.a",
+                                          "forbidden-nesting foo.b",
+                                          "self-deadlock foo.a"}));
+}
+
 TEST(Link, RetakingAHeldLockIsOneSelfDeadlockNotAlsoAnInversion) {
   // Lockdep reports the recursion and records no b -> a: the inversion
   // a -> b -> a would only repeat the self-deadlock.
