@@ -560,9 +560,12 @@ private:
   using RowIndex =
       DenseMap<std::tuple<int, unsigned, unsigned, const rules::Api *, int>,
                int>;
+  /// Witness node, field it was reached through and API (on the last hop)
+  /// -> its row.
+  using NodeRows = DenseMap<std::tuple<int, unsigned, const rules::Api *>, int>;
   /// The first row of A's chain in Rows, adding the rows it lacks.
-  int witness(const AcqEntry &A, std::vector<WitnessRow> &Rows,
-              RowIndex &Index) const;
+  int witness(const AcqEntry &A, std::vector<WitnessRow> &Rows, RowIndex &Index,
+              NodeRows &Done) const;
   /// The witness node of A, an acquisition seen in Fn, made on first use.
   int node(int Fn, AcqEntry &A);
   void dump(int Fn) const;
@@ -2081,24 +2084,34 @@ std::vector<std::vector<int>> Linker::sccs() const {
 }
 
 int Linker::witness(const AcqEntry &A, std::vector<WitnessRow> &Rows,
-                    RowIndex &Index) const {
+                    RowIndex &Index, NodeRows &Done) const {
   // The chain's nodes, outermost first, each with the field it was reached
-  // through.
+  // through, up to the first whose row is known: many edges' chains end
+  // in the same nodes. The last hop calls the lock API of the
+  // acquisition, which every entry along the chain carries.
+  auto ApiAt = [&](const WitnessNode &W) {
+    return W.Parent < 0 ? A.L.Api : nullptr;
+  };
   SmallVector<std::pair<const WitnessNode *, unsigned>, 32> Path;
+  SmallVector<int, 32> Ids;
+  int Next = -1;
   unsigned Via = 0;
   for (int N = A.Node, Guard = 0; N >= 0 && Guard < 256; ++Guard) {
     const WitnessNode &W = Nodes[N];
+    if (auto It = Done.find({N, Via, ApiAt(W)}); It != Done.end()) {
+      Next = It->second;
+      break;
+    }
     Path.push_back({&W, Via});
+    Ids.push_back(N);
     Via = W.Via;
     N = W.Parent;
   }
-  // From the last hop back: a hop whose row and tail exist already
-  // reuses the row. The last hop calls the lock API of the acquisition,
-  // which every entry along the chain carries.
-  int Next = -1;
+  // From the last new hop back: a hop whose row and tail exist already
+  // (another node with the same function, line and field) reuses the row.
   for (size_t I = Path.size(); I-- > 0;) {
     auto [W, Via] = Path[I];
-    const rules::Api *Api = I + 1 == Path.size() ? A.L.Api : nullptr;
+    const rules::Api *Api = ApiAt(*W);
     auto [It, New] =
         Index.try_emplace({W->Fn, W->Line, Via, Api, Next}, Rows.size());
     if (New) {
@@ -2108,6 +2121,7 @@ int Linker::witness(const AcqEntry &A, std::vector<WitnessRow> &Rows,
                       Next});
     }
     Next = It->second;
+    Done.try_emplace({Ids[I], Via, Api}, Next);
   }
   return Next;
 }
@@ -2318,6 +2332,7 @@ LockGraph Linker::run() {
     Sorted.push_back(&KV);
   sort(Sorted, [](auto *A, auto *B) { return A->getKey() < B->getKey(); });
   RowIndex Rows;
+  NodeRows Done;
   for (const StringMapEntry<Witness> *KV : Sorted) {
     const Witness &W = KV->getValue();
     Edge E;
@@ -2340,7 +2355,7 @@ LockGraph Linker::run() {
     E.Function = F.Facts.Name;
     E.File = F.Facts.File;
     E.HeldLine = W.H.Line;
-    E.Witness = witness(W.A, G.Witnesses, Rows);
+    E.Witness = witness(W.A, G.Witnesses, Rows, Done);
     E.SameInstance = !W.H.L.Lock.Instance.empty() &&
                      W.H.L.Lock.Instance == W.A.L.Lock.Instance;
     E.RetakeOnly = W.RetakeOnly;
