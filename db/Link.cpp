@@ -2193,7 +2193,10 @@ void Linker::dump(int Fn) const {
     errs() << "  try-returns " << key(T.L)
            << (T.SuccessNonzero ? " when nonzero" : " when zero") << "\n";
   for (const PEdge &P : F.Sum.PEdges)
-    errs() << "  param edge " << key(P.H.L) << (P.H.Must ? "" : "(may)") << " -> " << key(P.A.L) << " held line " << P.H.Line << " fn " << Functions[P.Fn].S->Facts.Name << (P.Stale ? " stale" : "") << "\n";
+    errs() << "  param edge " << key(P.H.L) << (P.H.Must ? "" : "(may)")
+           << " -> " << key(P.A.L) << " held line " << P.H.Line << " fn "
+           << Functions[P.Fn].S->Facts.Name << (P.Stale ? " stale" : "")
+           << "\n";
 }
 
 LockGraph Linker::run() {

@@ -56,13 +56,13 @@ class Store {
 public:
   /// Creates a new database at Path (which must not exist) with the schema.
   static llvm::Expected<std::unique_ptr<Store>> create(llvm::StringRef Path);
-  /// Opens an existing database; fails with a one-line cause when the file
-  /// is not a lockgraph database or has another schema version.
   /// Upgrades a database of schema version 3 at Path to this version in
   /// place: its facts stay, its global-step output is dropped (the next
   /// scan writes it again). Anything else is left alone for open() to
   /// judge.
   static llvm::Error upgrade(llvm::StringRef Path);
+  /// Opens an existing database; fails with a one-line cause when the file
+  /// is not a lockgraph database or has another schema version.
   static llvm::Expected<std::unique_ptr<Store>> open(llvm::StringRef Path,
                                                      bool ReadOnly);
 

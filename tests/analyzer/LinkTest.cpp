@@ -1032,16 +1032,16 @@ TEST(Link, RetakeOfAMaybeReleasedLockUnderAParameterIsNoSelfDeadlockAbove) {
   // the callers (the guard is a parameter) and stay held on some paths.
   Result R = link({std::string(MayReleaseFour) +
                    "int seq(struct foo *x, struct hc *h, int boot) {\n" // 27
-                   "  if (boot) {\n"                                     // 28
-                   "    spin_lock(&x->s);\n"                             // 29
-                   "    junk(x, h);\n"                                   // 30
-                   "    spin_lock(&x->s);\n"                             // 31
-                   "    spin_unlock(&x->s);\n"                           // 32
-                   "  }\n"                                               // 33
-                   "  return 0;\n"                                       // 34
-                   "}\n"                                                 // 35
-                   "void reg(struct foo *x, struct hc *h) {\n"           // 36
-                   "  seq(x, h, status());\n"                            // 37
+                   "  if (boot) {\n"                                    // 28
+                   "    spin_lock(&x->s);\n"                            // 29
+                   "    junk(x, h);\n"                                  // 30
+                   "    spin_lock(&x->s);\n"                            // 31
+                   "    spin_unlock(&x->s);\n"                          // 32
+                   "  }\n"                                              // 33
+                   "  return 0;\n"                                      // 34
+                   "}\n"                                                // 35
+                   "void reg(struct foo *x, struct hc *h) {\n"          // 36
+                   "  seq(x, h, status());\n"                           // 37
                    "}\n"});
   const Edge *Self = find(R.G, "foo.s", "foo.s");
   ASSERT_NE(Self, nullptr);
@@ -1069,7 +1069,7 @@ TEST(Link, AnEdgeGuardedByAParameterIsDecidedByTheCallers) {
                      "static void pre_pin(struct foo *x, void *ww) {\n"  // 28
                      "  pin_all(x, ww);\n"                               // 29
                      "}\n";                                              // 30
-  Result Decided = link({Code + "void do_pin(struct foo *x) {\n"          // 31
+  Result Decided = link({Code + "void do_pin(struct foo *x) {\n"         // 31
                                 "  int ww;\n"                            // 32
                                 "  pre_pin(x, &ww);\n"                   // 33
                                 "}\n"});
@@ -1077,9 +1077,9 @@ TEST(Link, AnEdgeGuardedByAParameterIsDecidedByTheCallers) {
   // A NULL context, or one the caller cannot tell: the edge, witnessed
   // where the lock is held.
   for (const char *Arg : {"0", "p"}) {
-    Result R = link({Code + "void do_pin(struct foo *x, void *p) {\n"
-                            "  pre_pin(x, " + Arg + ");\n"
-                            "}\n"});
+    std::string Call = std::string("  pre_pin(x, ") + Arg + ");\n";
+    Result R = link(
+        {Code + "void do_pin(struct foo *x, void *p) {\n" + Call + "}\n"});
     const Edge *E = find(R.G, "foo.a", "foo.b");
     ASSERT_NE(E, nullptr) << Arg;
     EXPECT_EQ(E->Function, "pin_all");
@@ -1092,8 +1092,9 @@ TEST(Link, AnEdgeGuardedByAParameterIsDecidedByTheCallers) {
   ASSERT_NE(E, nullptr);
   EXPECT_EQ(chain(Uncalled.G, *E), "pin_all:25 > ggtt_pin:19");
   // Callers that disagree: the edge, from the one that passes NULL.
-  Result Mixed = link({Code + "void one(struct foo *x) { int w; pre_pin(x, &w); }\n"
-                              "void two(struct foo *x) { pre_pin(x, 0); }\n"});
+  Result Mixed =
+      link({Code + "void one(struct foo *x) { int w; pre_pin(x, &w); }\n"
+                   "void two(struct foo *x) { pre_pin(x, 0); }\n"});
   EXPECT_NE(find(Mixed.G, "foo.a", "foo.b"), nullptr);
 }
 
