@@ -1023,27 +1023,25 @@ TEST(Link, CalleeRetakingAMaybeReleasedLockIsNoSelfDeadlock) {
   EXPECT_EQ(chain(R.G, *E), "caller:31");
   EXPECT_TRUE(E->HeldMust);
   EXPECT_TRUE(R.Fs.empty());
-}
 
-TEST(Link, RetakeOfAMaybeReleasedLockUnderAParameterIsNoSelfDeadlockAbove) {
-  // get_init_console_seq(newcon, bootcon_registered): under
-  // `if (bootcon_registered)`, console_lock(), console_flush_all() that may
-  // drop it, `if (handover) console_lock()`. The retake's edges wait for
-  // the callers (the guard is a parameter) and stay held on some paths.
-  Result R = link({std::string(MayReleaseFour) +
-                   "int seq(struct foo *x, struct hc *h, int boot) {\n" // 27
-                   "  if (boot) {\n"                                    // 28
-                   "    spin_lock(&x->s);\n"                            // 29
-                   "    junk(x, h);\n"                                  // 30
-                   "    spin_lock(&x->s);\n"                            // 31
-                   "    spin_unlock(&x->s);\n"                          // 32
-                   "  }\n"                                              // 33
-                   "  return 0;\n"                                      // 34
-                   "}\n"                                                // 35
-                   "void reg(struct foo *x, struct hc *h) {\n"          // 36
-                   "  seq(x, h, status());\n"                           // 37
-                   "}\n"});
-  const Edge *Self = find(R.G, "foo.s", "foo.s");
+  // The same under a parameter's guard, as in get_init_console_seq(newcon,
+  // bootcon_registered): `if (bootcon_registered)`, console_lock(),
+  // console_flush_all() that may drop it, `if (handover) console_lock()`.
+  // The retake's edges wait for the callers and stay held on some paths.
+  R = link({std::string(MayReleaseFour) +
+            "int seq(struct foo *x, struct hc *h, int boot) {\n" // 27
+            "  if (boot) {\n"                                    // 28
+            "    spin_lock(&x->s);\n"                            // 29
+            "    junk(x, h);\n"                                  // 30
+            "    spin_lock(&x->s);\n"                            // 31
+            "    spin_unlock(&x->s);\n"                          // 32
+            "  }\n"                                              // 33
+            "  return 0;\n"                                      // 34
+            "}\n"                                                // 35
+            "void reg(struct foo *x, struct hc *h) {\n"          // 36
+            "  seq(x, h, status());\n"                           // 37
+            "}\n"});
+  Self = find(R.G, "foo.s", "foo.s");
   ASSERT_NE(Self, nullptr);
   EXPECT_EQ(chain(R.G, *Self), "seq:31");
   EXPECT_FALSE(Self->HeldMust);

@@ -54,6 +54,29 @@ TURecord tu(const char *File) {
   return T;
 }
 
+/// A new store holding fs/aio.c with inlineFn(10); Fn is its function id.
+std::unique_ptr<Store> withOneFunction(int64_t &Fn) {
+  auto S = Store::create(freshPath());
+  if (!S) {
+    ADD_FAILURE() << llvm::toString(S.takeError());
+    return nullptr;
+  }
+  TUFacts A;
+  A.Functions = {inlineFn(10)};
+  if (auto Id = (*S)->putTU(tu("fs/aio.c"), &A); !Id) {
+    ADD_FAILURE() << llvm::toString(Id.takeError());
+    return nullptr;
+  }
+  auto Fns = (*S)->loadFunctions();
+  if (!Fns || Fns->size() != 1) {
+    ADD_FAILURE() << (Fns ? "not one function"
+                          : llvm::toString(Fns.takeError()));
+    return nullptr;
+  }
+  Fn = (*Fns)[0].Id;
+  return std::move(*S);
+}
+
 TEST(Store, SchemaVersionAndStrictTables) {
   std::string P = freshPath();
   auto S = Store::create(P);
@@ -198,13 +221,9 @@ TEST(Store, BodiesOfOneKeyLoadByShapeThenHash) {
 }
 
 TEST(Store, ResultsRoundTrip) {
-  auto S = Store::create(freshPath());
-  ASSERT_TRUE(bool(S));
-  TUFacts A;
-  A.Functions = {inlineFn(10)};
-  ASSERT_TRUE(bool((*S)->putTU(tu("fs/aio.c"), &A)));
-  auto Fns = (*S)->loadFunctions();
-  ASSERT_TRUE(bool(Fns));
+  int64_t Fn = 0;
+  std::unique_ptr<Store> S = withOneFunction(Fn);
+  ASSERT_TRUE(S);
   LockGraph G;
   Edge E;
   E.Held = "kioctx.ring_lock";
@@ -213,7 +232,7 @@ TEST(Store, ResultsRoundTrip) {
   E.HeldFlavor = "mutex";
   E.AcquiredFlavor = "rwsem";
   E.AcquiredTags = {"uaccess", "sleeps"};
-  E.FunctionId = (*Fns)[0].Id;
+  E.FunctionId = Fn;
   E.HeldLine = 7;
   E.HeldTry = true;
   E.Chain = {Hop{"mmap_read_lock", "include/linux/mmap_lock.h", 12, "vm_operations_struct.fault", "down_read"}};
@@ -230,10 +249,10 @@ TEST(Store, ResultsRoundTrip) {
   F.Message = "m";
   F.Edges = {0};
   F.Rank = 42;
-  ASSERT_FALSE(bool((*S)->putResults(G, {F})));
+  ASSERT_FALSE(bool(S->putResults(G, {F})));
   LockGraph G2;
   std::vector<Finding> F2;
-  ASSERT_FALSE(bool((*S)->loadResults(G2, F2)));
+  ASSERT_FALSE(bool(S->loadResults(G2, F2)));
   ASSERT_EQ(G2.Edges.size(), 2u);
   EXPECT_EQ(G2.Edges[1].Acquired, "jbd2_handle");
   EXPECT_TRUE(G2.Edges[1].Chain.empty());
@@ -257,11 +276,11 @@ TEST(Store, ResultsRoundTrip) {
                        I % 7 ? "" : "file_operations.mmap",
                        I == 149 ? "down_read" : ""});
   G.Edges[0].Chain = Long;
-  ASSERT_FALSE(bool((*S)->clearGlobal()));
-  ASSERT_FALSE(bool((*S)->putResults(G, {F})));
+  ASSERT_FALSE(bool(S->clearGlobal()));
+  ASSERT_FALSE(bool(S->putResults(G, {F})));
   LockGraph G4;
   std::vector<Finding> F4;
-  ASSERT_FALSE(bool((*S)->loadResults(G4, F4)));
+  ASSERT_FALSE(bool(S->loadResults(G4, F4)));
   ASSERT_EQ(G4.Edges[0].Chain.size(), 150u);
   for (unsigned I = 0; I < 150; ++I) {
     EXPECT_EQ(G4.Edges[0].Chain[I].Function, "f" + std::to_string(I));
@@ -271,7 +290,7 @@ TEST(Store, ResultsRoundTrip) {
   }
   LockGraph G3;
   std::vector<Finding> F3;
-  ASSERT_FALSE(bool((*S)->loadResults(G3, F3, Store::Chains::All)));
+  ASSERT_FALSE(bool(S->loadResults(G3, F3, Store::Chains::All)));
   ASSERT_EQ(G3.Edges.size(), 2u);
   ASSERT_EQ(G3.Edges[0].Chain.size(), 150u);
   ASSERT_EQ(G3.Edges[1].Chain.size(), 1u);
@@ -280,32 +299,26 @@ TEST(Store, ResultsRoundTrip) {
   // A report reads the chains of the findings it shows only.
   LockGraph G5;
   std::vector<Finding> F5;
-  ASSERT_FALSE(bool((*S)->loadResults(G5, F5, Store::Chains::None)));
+  ASSERT_FALSE(bool(S->loadResults(G5, F5, Store::Chains::None)));
   ASSERT_EQ(G5.Edges.size(), 2u);
   EXPECT_TRUE(G5.Edges[0].Chain.empty());
   EXPECT_TRUE(G5.Edges[1].Chain.empty());
   EXPECT_EQ(G5.Edges[1].Id, 2);
-  ASSERT_FALSE(bool((*S)->loadChains(G5, {1})));
+  ASSERT_FALSE(bool(S->loadChains(G5, {1})));
   EXPECT_TRUE(G5.Edges[0].Chain.empty());
   ASSERT_EQ(G5.Edges[1].Chain.size(), 1u);
   EXPECT_EQ(G5.Edges[1].Chain[0].Function, "ext4_dirty_inode");
   EXPECT_EQ(G5.Edges[1].Chain[0].Api, "start_this_handle");
-  ASSERT_FALSE(bool((*S)->loadChains(G5, {0, 1})));
+  ASSERT_FALSE(bool(S->loadChains(G5, {0, 1})));
   ASSERT_EQ(G5.Edges[0].Chain.size(), 150u);
   EXPECT_EQ(G5.Edges[0].Chain[149].Api, "down_read");
   EXPECT_EQ(G5.Edges[1].Chain.size(), 1u) << "not read twice";
 }
 
-} // namespace
-
 TEST(Store, ChainsShareTheRowsOfTheirCommonTail) {
-  auto S = Store::create(freshPath());
-  ASSERT_TRUE(bool(S));
-  TUFacts A;
-  A.Functions = {inlineFn(10)};
-  ASSERT_TRUE(bool((*S)->putTU(tu("fs/aio.c"), &A)));
-  auto Fns = (*S)->loadFunctions();
-  ASSERT_TRUE(bool(Fns));
+  int64_t Fn = 0;
+  std::unique_ptr<Store> S = withOneFunction(Fn);
+  ASSERT_TRUE(S);
   // vm_mmap_pgoff and ksys_mmap_pgoff reach ext4's journal through the
   // same three hops; a third edge ends at another line of the last one.
   Hop Mmap{"do_mmap", "mm/mmap.c", 1423, "", ""};
@@ -317,7 +330,7 @@ TEST(Store, ChainsShareTheRowsOfTheirCommonTail) {
   E.Acquired = "jbd2_handle";
   E.HeldFlavor = "rwsem";
   E.AcquiredFlavor = "pseudo";
-  E.FunctionId = (*Fns)[0].Id;
+  E.FunctionId = Fn;
   E.Chain = {Hop{"vm_mmap_pgoff", "mm/util.c", 575, "", ""}, Mmap, Ext4, Start};
   Edge Other = E;
   Other.Held = "sb_writers";
@@ -329,17 +342,17 @@ TEST(Store, ChainsShareTheRowsOfTheirCommonTail) {
   Third.Chain.back().Line = 243;
   LockGraph G;
   G.Edges = {E, Other, Third};
-  ASSERT_FALSE(bool((*S)->putResults(G, {})));
+  ASSERT_FALSE(bool(S->putResults(G, {})));
   // 4 + 1 + 3 rows, not 4 + 4 + 3.
-  EXPECT_EQ(count(**S, "SELECT count(*) FROM witness"), 8);
-  EXPECT_EQ(count(**S, "SELECT count(DISTINCT witness_id) FROM edge"), 3);
-  EXPECT_EQ(count(**S, "SELECT count(*) FROM witness WHERE function = "
-                       "'ext4_journal_start'"),
+  EXPECT_EQ(count(*S, "SELECT count(*) FROM witness"), 8);
+  EXPECT_EQ(count(*S, "SELECT count(DISTINCT witness_id) FROM edge"), 3);
+  EXPECT_EQ(count(*S, "SELECT count(*) FROM witness WHERE function = "
+                      "'ext4_journal_start'"),
             2);
-  EXPECT_EQ(count(**S, "SELECT sum(hops) FROM edge"), 11);
+  EXPECT_EQ(count(*S, "SELECT sum(hops) FROM edge"), 11);
   LockGraph G2;
   std::vector<Finding> F2;
-  ASSERT_FALSE(bool((*S)->loadResults(G2, F2, Store::Chains::All)));
+  ASSERT_FALSE(bool(S->loadResults(G2, F2, Store::Chains::All)));
   ASSERT_EQ(G2.Edges.size(), 3u);
   for (unsigned I = 0; I < 3; ++I) {
     ASSERT_EQ(G2.Edges[I].Chain.size(), G.Edges[I].Chain.size()) << I;
@@ -351,20 +364,20 @@ TEST(Store, ChainsShareTheRowsOfTheirCommonTail) {
     }
   }
   // The edge_hop view lists every hop of every edge, as one row each.
-  EXPECT_EQ(count(**S, "SELECT count(*) FROM edge_hop"), 11);
-  EXPECT_EQ(count(**S, "SELECT line FROM edge_hop WHERE edge_id = 2 AND "
-                       "seq = 3"),
+  EXPECT_EQ(count(*S, "SELECT count(*) FROM edge_hop"), 11);
+  EXPECT_EQ(count(*S, "SELECT line FROM edge_hop WHERE edge_id = 2 AND "
+                      "seq = 3"),
             242);
-  EXPECT_EQ(count(**S, "SELECT line FROM edge_hop WHERE edge_id = 3 AND "
-                       "seq = 2"),
+  EXPECT_EQ(count(*S, "SELECT line FROM edge_hop WHERE edge_id = 3 AND "
+                      "seq = 2"),
             243);
-  EXPECT_EQ(count(**S, "SELECT count(*) FROM edge_hop WHERE edge_id = 1 AND "
-                       "via = 'file_operations.mmap' AND seq = 2"),
+  EXPECT_EQ(count(*S, "SELECT count(*) FROM edge_hop WHERE edge_id = 1 AND "
+                      "via = 'file_operations.mmap' AND seq = 2"),
             1);
   // An edge without a chain is refused, not written without a witness.
-  ASSERT_FALSE(bool((*S)->clearGlobal()));
+  ASSERT_FALSE(bool(S->clearGlobal()));
   G.Edges[1].Chain.clear();
-  llvm::Error Err = (*S)->putResults(G, {});
+  llvm::Error Err = S->putResults(G, {});
   ASSERT_TRUE(bool(Err));
   EXPECT_EQ(llvm::toString(std::move(Err)),
             "edge sb_writers -> jbd2_handle in  has no witness chain");
@@ -411,3 +424,5 @@ TEST(Store, Version3DatabaseKeepsItsFactsAndLosesItsOutput) {
   ASSERT_FALSE(bool(Store::upgrade(P)));
   EXPECT_EQ(count(**S, "PRAGMA user_version"), 4);
 }
+
+} // namespace
