@@ -425,21 +425,26 @@ int runExplain() {
 }
 
 int runPath() {
-  Expected<Loaded> L = loadDb(DbPath, Store::Chains::All);
+  // The chains of the matching edges only: the whole kernel has 1.5
+  // million witness rows.
+  Expected<Loaded> L = loadDb(DbPath, Store::Chains::None);
   if (!L)
     return error(L.takeError());
-  bool Found = false;
-  for (const Edge &E : L->G.Edges) {
-    if (E.Held != From || E.Acquired != To)
-      continue;
-    Found = true;
+  std::vector<size_t> Matching;
+  for (size_t I = 0; I < L->G.Edges.size(); ++I)
+    if (L->G.Edges[I].Held == From && L->G.Edges[I].Acquired == To)
+      Matching.push_back(I);
+  if (Matching.empty()) {
+    errs() << "lockgraph: no edge " << From << " -> " << To << "\n";
+    return 1;
+  }
+  if (Error E = L->S->loadChains(L->G, Matching))
+    return error(std::move(E));
+  for (size_t I : Matching) {
+    const Edge &E = L->G.Edges[I];
     outs() << formatv("{0}({1}) -> {2}({3})\n", E.Held, modeLabel(E.HeldMode),
                       E.Acquired, modeLabel(E.AcquiredMode));
     printWitness(outs(), E, "  ");
-  }
-  if (!Found) {
-    errs() << "lockgraph: no edge " << From << " -> " << To << "\n";
-    return 1;
   }
   return 0;
 }
