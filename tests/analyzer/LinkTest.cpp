@@ -1076,8 +1076,8 @@ TEST(Link, AnEdgeGuardedByAParameterIsDecidedByTheCallers) {
   // where the lock is held.
   for (const char *Arg : {"0", "p"}) {
     std::string Call = std::string("  pre_pin(x, ") + Arg + ");\n";
-    Result R = link(
-        {Code + "void do_pin(struct foo *x, void *p) {\n" + Call + "}\n"});
+    Result R =
+        link({Code + "void do_pin(struct foo *x, void *p) {\n" + Call + "}\n"});
     const Edge *E = find(R.G, "foo.a", "foo.b");
     ASSERT_NE(E, nullptr) << Arg;
     EXPECT_EQ(E->Function, "pin_all");
