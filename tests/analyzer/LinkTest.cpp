@@ -1081,8 +1081,8 @@ TEST(Link, CalleeRetakingAMaybeReleasedLockIsNoSelfDeadlock) {
 
 TEST(Link, AnEdgeGuardedByAParameterIsDecidedByTheCallers) {
   // gen6_ppgtt_pin(ppgtt, ww) holds dma_resv and calls i915_ggtt_pin(vma,
-  // ww), which opens an acquire context only `if (!ww)`; two callers up,
-  // `ww` is `&ww`. The edge is made in pin_all(), where `ww` is still a
+  // ww), which opens an acquire context only `if (!ww)`; in the kernel three
+  // callers up, here two, `ww` is `&ww`. The edge is made in pin_all(), where `ww` is still a
   // parameter: it waits for the callers.
   std::string Code = "static void ggtt_pin(struct foo *x, void *ww) {\n" // 17
                      "  if (!ww) {\n"                                    // 18
