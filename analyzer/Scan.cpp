@@ -247,7 +247,8 @@ std::string resultToJSON(const ScanResult &R) {
                  {"truncated_summaries", G.TruncatedSummaries},
                  {"cut_indirect", G.CutIndirect},
                  {"large_sccs", G.LargeSccs},
-                 {"largest_scc", G.LargestScc}};
+                 {"largest_scc", G.LargestScc},
+                 {"unconverged_sccs", G.UnconvergedSccs}};
   std::string Out;
   raw_string_ostream(Out) << json::Value(std::move(O));
   return Out;
@@ -286,6 +287,9 @@ bool resultFromJSON(StringRef Text, ScanResult &R) {
   Get("cut_indirect", G.CutIndirect);
   Get("large_sccs", G.LargeSccs);
   Get("largest_scc", G.LargestScc);
+  // Not in the results of scans before it was counted (none of them had
+  // one on the default tree).
+  G.UnconvergedSccs = O->getInteger("unconverged_sccs").value_or(0);
   G.Functions = R.Functions;
   for (const json::Value &U : *Stale) {
     const json::Object *UO = U.getAsObject();

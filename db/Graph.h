@@ -96,6 +96,9 @@ struct GraphStats {
   /// instead, and the size of the largest.
   unsigned LargeSccs = 0;
   unsigned LargestScc = 0;
+  /// Call-graph cycles whose summaries still changed after MaxFixpointPasses
+  /// passes: their summaries are what the last pass made.
+  unsigned UnconvergedSccs = 0;
 };
 
 struct LockGraph {

@@ -46,9 +46,11 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/StringSaver.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
+#include <chrono>
 #include <cstdlib>
 #include <deque>
 #include <optional>
@@ -239,6 +241,8 @@ constexpr unsigned MaxIndirect = 2;
 /// SCCs larger than this get no fixpoint but LargeSccRounds passes.
 constexpr size_t MaxFixpointScc = 64;
 constexpr unsigned LargeSccRounds = 2;
+/// Passes over a smaller SCC before its fixpoint is given up on.
+constexpr unsigned MaxFixpointPasses = 32;
 
 /// What tells a summary's acquisitions apart: the lock, subclass, mode,
 /// conditions (what keyTo() spells), trylock and the API's tags. A struct,
@@ -532,6 +536,13 @@ private:
   bool retaken(const State &S, const LockInfo &L) const;
   bool forbidden(const LockInfo &Held, const LockInfo &Acquired) const;
   void addAcq(int Fn, AcqEntry &A, bool &Changed);
+  /// A summary's indexes serve only the analysis of its own function
+  /// (addAcq(), emitEdge()): built when it starts, dropped when it ends.
+  /// The large SCC keeps 34,343 summaries alive at once, and their indexes
+  /// were a third of the global step's memory.
+  void indexSummary(Summary &Sum);
+  void dropIndex(Summary &Sum);
+  void pedgeKey(const LockInfo &H, const LockInfo &A, SmallString<96> &K);
   /// RetakeOnly: A retakes a lock held on every path, and the edge is
   /// made only for a `forbid` rule (forbidden()).
   void emitEdge(int Fn, const HeldEntry &H, AcqEntry &A, int WitnessFn,
@@ -545,6 +556,8 @@ private:
   bool droppedHas(unsigned Id, const LockRef &R) const {
     return is_contained(DropLists[Id], R);
   }
+  /// The locks both lists hold.
+  unsigned droppedBoth(unsigned A, unsigned B);
   /// The dropped locks a new acquisition in state S carries: this
   /// function's own unlocks, those under a parameter value known here,
   /// then Extra (the callee's), then what callees released.
@@ -638,6 +651,10 @@ private:
   /// name two of them share).
   StringMap<int> VarByName;
   int CurFn = -1;
+  /// The summary acquisitions the current pass over CurFn recorded again at
+  /// the same call, with their dropped locks before the pass (~0u: added by
+  /// the pass).
+  DenseMap<unsigned, unsigned> PassDropped;
   /// The per-block states of the function being analysed, kept between
   /// functions: allocating them anew costs more than the analysis of most.
   std::vector<State> In;
@@ -1183,6 +1200,32 @@ AcqKey Linker::acqKey(const LockInfo &L) {
   return K;
 }
 
+void Linker::pedgeKey(const LockInfo &H, const LockInfo &A,
+                      SmallString<96> &K) {
+  raw_svector_ostream OS(K);
+  OS << 'E';
+  keyTo(OS, H);
+  OS << '>';
+  keyTo(OS, A);
+}
+
+void Linker::indexSummary(Summary &Sum) {
+  if (Sum.AcqIndex.empty())
+    for (unsigned I = 0, E = Sum.Acqs.size(); I < E; ++I)
+      Sum.AcqIndex.try_emplace(acqKey(Sum.Acqs[I].L), I);
+  if (Sum.PEdgeIndex.empty())
+    for (unsigned I = 0, E = Sum.PEdges.size(); I < E; ++I) {
+      SmallString<96> K;
+      pedgeKey(Sum.PEdges[I].H.L, Sum.PEdges[I].A.L, K);
+      Sum.PEdgeIndex.try_emplace(K, I);
+    }
+}
+
+void Linker::dropIndex(Summary &Sum) {
+  Sum.AcqIndex = decltype(Sum.AcqIndex)();
+  Sum.PEdgeIndex = StringMap<unsigned>();
+}
+
 void Linker::addAcq(int Fn, AcqEntry &A, bool &Changed) {
   Summary &Sum = Functions[Fn].Sum;
   AcqKey K = acqKey(A.L);
@@ -1197,6 +1240,7 @@ void Linker::addAcq(int Fn, AcqEntry &A, bool &Changed) {
       }
       return;
     }
+    PassDropped[Sum.Acqs.size()] = ~0u;
     Sum.AcqIndex.try_emplace(K, Sum.Acqs.size());
     node(Fn, A);
     Sum.Acqs.push_back(A);
@@ -1205,19 +1249,34 @@ void Linker::addAcq(int Fn, AcqEntry &A, bool &Changed) {
   }
   AcqEntry &Old = Sum.Acqs[It->second];
   if (A.Depth < Old.Depth) {
+    PassDropped.try_emplace(It->second, ~0u);
     node(Fn, A);
     Old = A;
     Changed = true;
     return;
   }
-  // The same acquisition recorded again (a later round over a large SCC,
-  // a later fixpoint iteration) knows its callees better: its dropped
-  // locks replace the first recording's.
-  if (A.Depth == Old.Depth && A.Line == Old.Line && A.Parent == Old.Parent &&
-      A.DroppedBefore != Old.DroppedBefore) {
-    Old.DroppedBefore = A.DroppedBefore;
-    Changed = true;
-  }
+  if (A.Depth != Old.Depth || A.Line != Old.Line || A.Parent != Old.Parent)
+    return;
+  // The same acquisition recorded again. In a later pass (a later round
+  // over a large SCC, a later fixpoint iteration) it knows its callees
+  // better: its dropped locks replace the earlier pass's. Within one pass
+  // (reached on several paths) only locks dropped on all of them count.
+  // Whether the pass changed them is decided at its end (analyze()): a
+  // change at each recording would make a pass that records two lists
+  // change every time (handle_irq_event()'s cycle never converged).
+  auto [P, First] = PassDropped.try_emplace(It->second, Old.DroppedBefore);
+  Old.DroppedBefore =
+      First ? A.DroppedBefore : droppedBoth(Old.DroppedBefore, A.DroppedBefore);
+}
+
+unsigned Linker::droppedBoth(unsigned A, unsigned B) {
+  if (A == B || !A || !B)
+    return A == B ? A : 0;
+  DropList Both;
+  for (const LockRef &R : DropLists[A])
+    if (droppedHas(B, R))
+      Both.push_back(R);
+  return intern(Both);
 }
 
 void Linker::emitEdge(int Fn, const HeldEntry &Held, AcqEntry &A, int WitnessFn,
@@ -1252,11 +1311,7 @@ void Linker::emitEdge(int Fn, const HeldEntry &Held, AcqEntry &A, int WitnessFn,
       A.L.CondParam >= 0) {
     Summary &Sum = Functions[Fn].Sum;
     SmallString<96> K;
-    raw_svector_ostream OS(K);
-    OS << 'E';
-    keyTo(OS, H.L);
-    OS << '>';
-    keyTo(OS, A.L);
+    pedgeKey(H.L, A.L, K);
     auto [It, New] = Sum.PEdgeIndex.try_emplace(K, Sum.PEdges.size());
     if (New || Sum.PEdges[It->second].Stale) {
       node(WitnessFn, A);
@@ -1759,6 +1814,8 @@ void Linker::analyze(int Fn, bool &Changed) {
   Function &F = Functions[Fn];
   const FunctionFacts &FF = F.S->Facts;
   CurFn = Fn;
+  indexSummary(F.Sum);
+  PassDropped.clear();
   auto paramOf = [&](unsigned Var) {
     return Var < FF.VarParams.size() ? FF.VarParams[Var] : -1;
   };
@@ -1966,6 +2023,10 @@ void Linker::analyze(int Fn, bool &Changed) {
       Changed = true;
     }
   }
+  for (auto [I, Before] : PassDropped)
+    if (Before != ~0u && F.Sum.Acqs[I].DroppedBefore != Before)
+      Changed = true;
+  dropIndex(F.Sum);
 }
 
 void Linker::emitUndecided(int Fn) {
@@ -2200,6 +2261,13 @@ void Linker::dump(int Fn) const {
 }
 
 LockGraph Linker::run() {
+  // LOCKGRAPH_DEBUG_SCC also says when the large SCC's rounds start.
+  auto Start = std::chrono::steady_clock::now();
+  auto Elapsed = [&] {
+    return format("%.1f s", std::chrono::duration<double>(
+                                std::chrono::steady_clock::now() - Start)
+                                .count());
+  };
   collectNames();
   std::vector<std::vector<int>> Components = sccs();
   // A summary is read only by callers in later SCCs: once the last of them
@@ -2254,6 +2322,8 @@ LockGraph Linker::run() {
       ++Stats.LargeSccs;
       Stats.LargestScc = std::max<unsigned>(Stats.LargestScc, C.size());
       for (unsigned Round = 0; Round < LargeSccRounds; ++Round) {
+        if (getenv("LOCKGRAPH_DEBUG_SCC"))
+          errs() << "round " << Round << " at " << Elapsed() << "\n";
         ClassEdges = Round + 1 == LargeSccRounds;
         if (Round > 0)
           for (int Fn : C)
@@ -2266,6 +2336,8 @@ LockGraph Linker::run() {
           break;
       }
       ClassEdges = true;
+      if (getenv("LOCKGRAPH_DEBUG_SCC"))
+        errs() << "large SCC done at " << Elapsed() << "\n";
       // What the last round did not record again, it knows not to happen
       // (a retake after a callee that may drop the lock). Callers before
       // a function in the order read none of its guarded edges in that
@@ -2287,12 +2359,22 @@ LockGraph Linker::run() {
           emitUndecided(Fn);
       }
     } else {
-      for (unsigned Iter = 0; Iter < 32; ++Iter) {
+      for (unsigned Pass = 0;; ++Pass) {
         bool Changed = false;
         for (int Fn : C)
           analyze(Fn, Changed);
         if (!Changed || !Recursive)
           break;
+        if (Pass + 1 == MaxFixpointPasses) {
+          ++Stats.UnconvergedSccs;
+          if (getenv("LOCKGRAPH_DEBUG_SCC")) {
+            errs() << "no fixpoint after " << MaxFixpointPasses << " passes:";
+            for (int Fn : C)
+              errs() << " " << Functions[Fn].S->Facts.Name;
+            errs() << "\n";
+          }
+          break;
+        }
       }
     }
     for (int Fn : C)
@@ -2306,9 +2388,7 @@ LockGraph Linker::run() {
       decltype(F.Targets)().swap(F.Targets);
       decltype(F.Apis)().swap(F.Apis);
       F.Tested = DenseSet<unsigned>();
-      F.Sum.AcqIndex = decltype(F.Sum.AcqIndex)();
       F.Sum.Keys = StringSet<>();
-      F.Sum.PEdgeIndex = StringMap<unsigned>();
       F.Sum.Acqs.shrink_to_fit();
       if (Debug && is_contained(llvm::split(StringRef(Debug), ','), F.S->Facts.Name))
         dump(Fn);
@@ -2324,8 +2404,9 @@ LockGraph Linker::run() {
   }
 
   if (getenv("LOCKGRAPH_DEBUG_SCC"))
-    errs() << Nodes.size() << " witness nodes, " << DropLists.size()
-           << " dropped-lock lists, " << Refs.size() << " lock references\n";
+    errs() << "SCCs done at " << Elapsed() << "; " << Nodes.size()
+           << " witness nodes, " << DropLists.size() << " dropped-lock lists, "
+           << Refs.size() << " lock references\n";
   LockGraph G;
   G.Stats = Stats;
   G.Stats.Functions = Functions.size();

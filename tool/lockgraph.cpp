@@ -254,6 +254,12 @@ int summarizeAndReport(Expected<ScanResult> R) {
                          "(largest {1} functions) analysed in two rounds",
                          R->Stats.LargeSccs, R->Stats.LargestScc)
                      .str()
+               : std::string()) +
+          (R->Stats.UnconvergedSccs
+               ? formatv("; {0} call-graph cycles stopped without a fixpoint "
+                         "after 32 passes",
+                         R->Stats.UnconvergedSccs)
+                     .str()
                : std::string()));
   Expected<Loaded> L = loadDb(DbPath, reportChains());
   if (!L)

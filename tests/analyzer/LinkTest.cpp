@@ -425,6 +425,79 @@ TEST(Link, RecursionReachesFixpoint) {
   EXPECT_EQ(R.Fs[0].Locks, (std::vector<std::string>{"foo.a", "foo.b"}));
 }
 
+TEST(Link, AFixpointRecordsEachAcquisitionOnce) {
+  // r() takes 100 classes (lines 19 to 118) and calls itself: each pass of
+  // the fixpoint finds the same 100 acquisitions again, which must land on
+  // the entries of the pass before (the summary's index is rebuilt for
+  // each pass). Appended instead, they would never stop changing and pass
+  // the 2,048 a summary keeps.
+  std::string Code = "struct big {";
+  for (int I = 0; I < 100; ++I)
+    Code += " struct mutex m" + std::to_string(I) + ";";
+  Code += " };\nvoid r(struct big *b, int n) {\n";
+  for (int I = 0; I < 100; ++I)
+    Code += "  mutex_lock(&b->m" + std::to_string(I) + "); mutex_unlock(&b->m" +
+            std::to_string(I) + ");\n";
+  Code += "  if (n)\n"         // 119
+          "    r(b, n - 1);\n" // 120
+          "}\n"
+          "void top(struct big *b, struct foo *x) {\n" // 122
+          "  mutex_lock(&x->a);\n"                     // 123
+          "  r(b, 2);\n"                               // 124
+          "}\n"
+          // The same for an edge from a parameter's lock: w() records it
+          // again on each pass, and top2() instantiates it.
+          "void w(struct mutex *m, struct foo *x, int n) {\n" // 126
+          "  mutex_lock(m);\n"                                // 127
+          "  mutex_lock(&x->b);\n"                            // 128
+          "  mutex_unlock(&x->b);\n"
+          "  mutex_unlock(m);\n"
+          "  if (n)\n"
+          "    w(m, x, n - 1);\n"
+          "}\n"
+          "void top2(struct foo *x) { w(&x->a, x, 1); }\n"; // 134
+  Result R = link({Code});
+  EXPECT_EQ(R.G.Stats.TruncatedSummaries, 0u);
+  EXPECT_EQ(R.G.Stats.UnconvergedSccs, 0u);
+  const Edge *E = find(R.G, "foo.a", "big.m99");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(chain(R.G, *E), "top:124 > r:118");
+  const Edge *AB = find(R.G, "foo.a", "foo.b");
+  ASSERT_NE(AB, nullptr);
+  EXPECT_EQ(AB->Function, "w");
+  EXPECT_EQ(AB->HeldLine, 127u);
+  EXPECT_EQ(chain(R.G, *AB), "w:128");
+  EXPECT_EQ(R.G.Edges.size(), 101u);
+  EXPECT_TRUE(R.Fs.empty());
+}
+
+TEST(Link, AFixpointConvergesWhenAPassRecordsTwoDroppedLists) {
+  // Two calls of g() on line 21, the first after f() dropped its caller's
+  // foo.a, the second after it took it again: each pass over the recursive
+  // f() records g()'s acquisition twice, with and without foo.a dropped.
+  // Only what both drop counts, and the pass changes nothing once that is
+  // recorded (misrouted_irq()'s and follower_update()'s cycles never
+  // converged when the last recording replaced the earlier).
+  Result R = link({"void g(struct foo *x) { mutex_lock(&x->b); "
+                   "mutex_unlock(&x->b); }\n"                 // 17
+                   "void f(struct foo *x, int n) {\n"         // 18
+                   "  mutex_unlock(&x->a);\n"                 // 19
+                   "  if (n)\n"                               // 20
+                   "    { g(x); mutex_lock(&x->a); g(x); }\n" // 21
+                   "  if (n > 1)\n"
+                   "    f(x, n - 1);\n" // 23
+                   "}\n"
+                   "void top(struct foo *x) {\n" // 25
+                   "  mutex_lock(&x->a);\n"      // 26
+                   "  f(x, 3);\n"                // 27
+                   "}\n"});
+  EXPECT_EQ(R.G.Stats.UnconvergedSccs, 0u);
+  const Edge *E = find(R.G, "foo.a", "foo.b");
+  ASSERT_NE(E, nullptr);
+  EXPECT_EQ(E->Function, "f");
+  EXPECT_EQ(chain(R.G, *E), "f:21 > g:17");
+}
+
 TEST(Link, NestedSubclassIsNoSelfDeadlockButPlainReacquireIs) {
   Result R = link({"void ok(struct foo *x, struct foo *y) {\n"
                    "  mutex_lock(&x->a);\n"
