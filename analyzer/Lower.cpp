@@ -124,6 +124,8 @@ private:
   bool isLineMacro(SourceLocation L) const;
   std::optional<ArgValue> guardLock(const Expr *Base, const FieldDecl *Field,
                                     unsigned Depth) const;
+  std::optional<ArgValue> accessorPath(const CallExpr *CE,
+                                       unsigned Depth) const;
   std::optional<CallEvent> callEvent(const CallExpr *CE) const;
   /// The call whose result E tests, and whether E is true when that result
   /// is non-zero.
@@ -224,6 +226,9 @@ ArgValue Lowerer::pathOf(const Expr *E, unsigned Depth) const {
       return pathOf(UO->getSubExpr(), Depth + 1);
     return ArgValue::unknown();
   }
+  if (const auto *CE = dyn_cast<CallExpr>(E))
+    if (std::optional<ArgValue> P = accessorPath(CE, Depth))
+      return *P;
   if (const auto *ME = dyn_cast<MemberExpr>(E)) {
     const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl());
     if (!Field)
@@ -369,6 +374,52 @@ std::string Lowerer::spelling(const Expr *E, unsigned Depth) const {
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
     return DRE->getDecl()->getNameAsString();
   return "?";
+}
+
+/// A call of a function whose whole body is `return` of a member path of a
+/// parameter is that path of the argument: `spin_lock_init(&ctx->ctx_lock)`
+/// passes `spinlock_check(&ctx->ctx_lock)`, whose body is `return
+/// &lock->rlock;`, as the lock to initialise.
+std::optional<ArgValue> Lowerer::accessorPath(const CallExpr *CE,
+                                              unsigned Depth) const {
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  const FunctionDecl *Def = nullptr;
+  if (!Callee || !Callee->hasBody(Def) || !Def)
+    return std::nullopt;
+  const auto *Body = dyn_cast_or_null<CompoundStmt>(Def->getBody());
+  const auto *Ret = Body && Body->size() == 1
+                        ? dyn_cast<ReturnStmt>(Body->body_front())
+                        : nullptr;
+  if (!Ret || !Ret->getRetValue())
+    return std::nullopt;
+  SmallVector<const FieldDecl *, 4> Fields;
+  const Expr *R = Ret->getRetValue()->IgnoreParenCasts();
+  for (unsigned Guard = 0; Guard < 8; ++Guard) {
+    if (const auto *UO = dyn_cast<UnaryOperator>(R))
+      if (UO->getOpcode() == UO_AddrOf || UO->getOpcode() == UO_Deref) {
+        R = UO->getSubExpr()->IgnoreParenCasts();
+        continue;
+      }
+    const auto *ME = dyn_cast<MemberExpr>(R);
+    const auto *F = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
+    if (!F)
+      break;
+    Fields.push_back(F);
+    R = ME->getBase()->IgnoreParenCasts();
+  }
+  const auto *DRE = dyn_cast<DeclRefExpr>(R);
+  const auto *PD = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
+  if (!PD || PD->getDeclContext() != Def ||
+      PD->getFunctionScopeIndex() >= CE->getNumArgs())
+    return std::nullopt;
+  ArgValue P = pathOf(CE->getArg(PD->getFunctionScopeIndex()), Depth + 1);
+  if (!P.isPath())
+    return std::nullopt;
+  for (const FieldDecl *F : llvm::reverse(Fields)) {
+    P.Steps.push_back(fieldName(F));
+    P.Text += "->" + F->getNameAsString();
+  }
+  return P;
 }
 
 ArgValue Lowerer::varPath(const VarDecl *VD, unsigned Depth) const {

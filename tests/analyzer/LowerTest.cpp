@@ -90,6 +90,45 @@ TEST(Lower, InstanceSpellingKeepsCallArgumentsAndArrayIndices) {
   EXPECT_EQ(Locks[2]->Args[0].Steps, std::vector<std::string>{"tbl.locks"});
 }
 
+TEST(Lower, AnAccessorsResultIsThePathItReturns) {
+  // spin_lock_init(&ctx->completion_lock) passes
+  // spinlock_check(&ctx->completion_lock), whose whole body returns
+  // &lock->rlock: the lock initialised is ctx->completion_lock's rlock. A
+  // function doing more than return a member path is not looked through.
+  TUFacts T = extract("static inline struct spinlock *check(spinlock_t *lock) "
+                      "{ return &*lock; }\n"
+                      "struct raw { int r; };\n"
+                      "static inline struct raw *inner(struct kioctx *k) { "
+                      "return (struct raw *)&k->anon.inner; }\n"
+                      "static inline spinlock_t *maybe(struct kioctx *k) { if "
+                      "(!k) return 0; return &k->completion_lock; }\n"
+                      "void init(struct spinlock *l, const char *n);\n"
+                      "void g(void *p);\n"
+                      "void f(struct kioctx *ctx) {\n"
+                      "  init(check(&ctx->completion_lock), \"c\");\n"
+                      "  g(inner(ctx));\n"
+                      "  spin_lock(maybe(ctx));\n"
+                      "}\n");
+  const FunctionFacts *F = find(T, "f");
+  ASSERT_NE(F, nullptr);
+  auto Inits = events(*F, "init");
+  ASSERT_EQ(Inits.size(), 1u);
+  const ArgValue &A = Inits[0]->Args[0];
+  EXPECT_EQ(A.K, ArgValue::Kind::Path);
+  EXPECT_EQ(A.R, ArgValue::Root::Param);
+  EXPECT_EQ(A.Param, 0u);
+  EXPECT_EQ(A.Steps, std::vector<std::string>{"kioctx.completion_lock"});
+  EXPECT_EQ(A.Text, "ctx->completion_lock");
+  auto Gs = events(*F, "g");
+  ASSERT_EQ(Gs.size(), 1u);
+  EXPECT_EQ(Gs[0]->Args[0].Steps,
+            (std::vector<std::string>{"kioctx.anon", "kioctx.inner"}));
+  EXPECT_EQ(Gs[0]->Args[0].Text, "ctx->anon->inner");
+  auto Locks = events(*F, "spin_lock");
+  ASSERT_EQ(Locks.size(), 1u);
+  EXPECT_EQ(Locks[0]->Args[0].K, ArgValue::Kind::Unknown);
+}
+
 TEST(Lower, BranchOnAnUnassignedParameterIsRecorded) {
   TUFacts T = extract("void f(int lock_taken, struct kioctx *c) {\n"
                       "  if (!lock_taken)\n"
