@@ -113,7 +113,18 @@ Error prepareKernel(const KernelOptions &Opts) {
   std::string Jobs =
       "-j" + std::to_string(Opts.Jobs ? Opts.Jobs
                                       : hardware_concurrency().compute_thread_count());
-  if (Opts.Reconfigure || !sys::fs::exists(Obj + "/.config")) {
+  // Present while lockgraph configures: a .config left by a configuration
+  // that failed or was interrupted is lockgraph's own half-done one (a bare
+  // defconfig), not the user's, and is configured again.
+  std::string Configuring = Obj + "/.lockgraph-configuring";
+  if (Opts.Reconfigure || !sys::fs::exists(Obj + "/.config") ||
+      sys::fs::exists(Configuring)) {
+    {
+      std::error_code EC;
+      raw_fd_ostream(Configuring, EC) << "configuration not finished\n";
+      if (EC)
+        return fail("cannot write " + Configuring + ": " + EC.message());
+    }
     errs() << "lockgraph: configuring " << Obj << " (defconfig";
     for (const std::string &E : Opts.Enable)
       errs() << " +" << E;
@@ -128,12 +139,15 @@ Error prepareKernel(const KernelOptions &Opts) {
       C.push_back("--enable");
       C.push_back(E);
     }
-    if (Error E = runIn(Obj, "sh", C, Log, "scripts/config"))
+    // A bash script (6.12.118's uses arrays), whatever /bin/sh is.
+    if (Error E = runIn(Obj, "bash", C, Log, "scripts/config"))
       return E;
     A = makeArgs(Opts);
     A.push_back("olddefconfig");
     if (Error E = runIn(Obj, "make", A, Log, "make olddefconfig"))
       return E;
+    if (std::error_code EC = sys::fs::remove(Configuring))
+      return fail("cannot remove " + Configuring + ": " + EC.message());
   }
   std::vector<std::string> A = makeArgs(Opts);
   A.push_back(Jobs);

@@ -21,12 +21,16 @@ std::string fakeTree(bool Generated = false) {
   std::string D = tempDir();
   llvm::sys::fs::create_directories(D + "/scripts");
   writeFile(D + "/Kconfig", "config X\n\tbool\n");
+  // Bash, not sh: 6.12.118's scripts/config collects its commands in an
+  // array (`CMDS=()`), a syntax error for dash, Debian's /bin/sh.
   writeFile(D + "/scripts/config",
-            "#!/bin/sh\n# fake scripts/config: --file F --enable X ...\n"
-            "f=.config\nwhile [ $# -gt 0 ]; do case $1 in\n"
+            "#!/usr/bin/env bash\n# fake scripts/config: --file F --enable X ...\n"
+            "f=.config\nCMDS=()\nwhile [[ $# -gt 0 ]]; do case $1 in\n"
             "  --file) f=$2; shift 2;;\n"
-            "  --enable) echo \"CONFIG_$2=y\" >> $f; shift 2;;\n"
-            "  *) shift;;\nesac; done\n");
+            "  --enable) CMDS+=(\"CONFIG_$2=y\"); shift 2;;\n"
+            "  *) shift;;\nesac; done\n"
+            "[[ -e \"$(dirname \"$0\")/../fail-config\" ]] && exit 1\n"
+            "printf '%s\\n' \"${CMDS[@]}\" >> $f\n");
   std::string Rule = [] {
     std::string R;
     for (const char *F : {"a", "b", "c"})
@@ -116,6 +120,33 @@ TEST(Kernel, ConfiguresPreparesAndScansAFakeTree) {
   // One pass on an existing database: the global step's output is kept.
   EXPECT_THAT(Out, HasSubstr("(kept: facts, rules and suppressions unchanged)"));
   EXPECT_THAT(Out, HasSubstr("inversion inode.i_mmap inode.i_rwsem\n"));
+}
+
+TEST(Kernel, AConfigurationThatFailedIsDoneAgain) {
+  // make defconfig wrote a .config, then scripts/config failed: that .config
+  // is lockgraph's half-done one (no PROVE_LOCKING), not the user's.
+  std::string D = fakeTree(), Out;
+  writeFile(D + "/fail-config", "");
+  std::string Cmd = std::string(LOCKGRAPH_BINARY) + " kernel " + D +
+                    " --cc cc --db " + D + "/k.db --no-progress --format summary";
+  EXPECT_EQ(run(Cmd, Out), 2);
+  EXPECT_THAT(Out, HasSubstr("lockgraph: error: scripts/config failed (see " + D +
+                             "/lockgraph-prepare.log)\n"));
+  EXPECT_EQ(readFile(D + "/.config"), "CONFIG_FAKE=y\n");
+  EXPECT_FALSE(llvm::sys::fs::exists(D + "/k.db"));
+
+  llvm::sys::fs::remove(D + "/fail-config");
+  ASSERT_EQ(run(Cmd, Out), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("lockgraph: configuring " + D + " (defconfig"));
+  std::string Config = readFile(D + "/.config");
+  EXPECT_THAT(Config, HasSubstr("CONFIG_PROVE_LOCKING=y"));
+  EXPECT_THAT(Config, HasSubstr("CONFIG_REISERFS_FS=y"));
+  EXPECT_FALSE(llvm::sys::fs::exists(D + "/.lockgraph-configuring"));
+  EXPECT_THAT(Out, HasSubstr("inversion inode.i_mmap inode.i_rwsem\n"));
+
+  // Configured: the next run leaves the .config alone.
+  ASSERT_EQ(run(Cmd, Out), 0) << Out;
+  EXPECT_THAT(Out, ::testing::Not(HasSubstr("lockgraph: configuring")));
 }
 
 TEST(Kernel, NotAKernelTreeIsOneLineExit2) {
