@@ -90,20 +90,37 @@ unsigned LockGraph::indirectHops(const Edge &E) const {
 
 namespace {
 
+/// A string saved by the linker's UniqueStringSaver, which keeps one
+/// NUL-terminated copy of each distinct text: its first character's address
+/// is all there is to store and compare. 8 bytes, not a StringRef's 16, in
+/// each of the tens of millions of LockRefs the summaries hold.
+class SavedStr {
+  const char *P = nullptr;
+
+public:
+  SavedStr() = default;
+  /// S must be saved by the linker's UniqueStringSaver (or be empty).
+  SavedStr(StringRef S) : P(S.empty() ? nullptr : S.data()) {
+    assert((S.empty() || S.data()[S.size()] == '\0') && "not a saved string");
+  }
+  operator StringRef() const { return P ? StringRef(P) : StringRef(); }
+  const char *data() const { return P; }
+  bool empty() const { return !P; }
+  std::string str() const { return StringRef(*this).str(); }
+  bool operator==(const SavedStr &O) const { return P == O.P; }
+};
+
 /// A lock as the dataflow sees it: a class, or a parameter of the function
 /// being analysed.
 struct LockRef {
   enum Kind : uint8_t { Unknown, Class, Param } K = Unknown;
   unsigned Index = 0; // Param: parameter index
-  StringRef Name;     // Class: canonical class name, from className()
-  StringRef Instance; // source spelling, for same-instance checks
+  SavedStr Name;      // Class: canonical class name, from className()
+  SavedStr Instance;  // source spelling, for same-instance checks
 
   bool valid() const { return K != Unknown; }
-  /// Class names are all saved by the linker's UniqueStringSaver, so equal
-  /// names share their characters: comparing pointers is comparing names.
   bool operator==(const LockRef &O) const {
-    return K == O.K && Index == O.Index && Name.size() == O.Name.size() &&
-           (Name.empty() || Name.data() == O.Name.data());
+    return K == O.K && Index == O.Index && Name == O.Name;
   }
 };
 
@@ -120,16 +137,11 @@ struct SubRef {
 };
 
 /// Everything about one acquisition but where it happened.
+/// Summaries hold millions of these (in AcqEntry, HeldEntry): the flags
+/// come last, packed.
 struct LockInfo {
   LockRef Lock;
   SubRef Sub;
-  rules::Mode M = rules::Mode::Exclusive;
-  /// A trylock: adds no ordering edge into the lock.
-  bool Try = false;
-  /// Held only when the call's result says so (trylocks and the
-  /// killable/interruptible variants).
-  bool Conditional = false;
-  rules::Irq Irq = rules::Irq::None;
   const rules::Api *Api = nullptr;
   /// The acquisition happens only if this parameter has every bit of the
   /// API's IfMask set; decided when a caller passes a constant.
@@ -138,18 +150,25 @@ struct LockInfo {
   /// (GuardNonzero) or zero: it sits under `if (!lock_taken)`. A caller
   /// passing a constant decides it.
   int GuardParam = -1;
-  bool GuardNonzero = true;
   /// A second guard: a caller's fact on an acquisition that already
   /// carries its callee's own guard (kvfree_call_rcu()'s `head` is NULL
   /// around kvfree(ptr), whose vfree() is under `if (addr)`).
   int Guard2Param = -1;
-  bool Guard2Nonzero = true;
   /// Taken with a nest lock that is not NULL (ww_mutex_lock() with an
   /// acquire context): other instances of its class may be held, so it
-  /// makes no edge from its own class. NestParam: the nest lock is this
-  /// parameter, decided by callers.
-  bool Nest = false;
+  /// makes no edge from its own class (Nest). NestParam: the nest lock is
+  /// this parameter, decided by callers.
   int NestParam = -1;
+  rules::Mode M = rules::Mode::Exclusive;
+  rules::Irq Irq = rules::Irq::None;
+  /// A trylock: adds no ordering edge into the lock.
+  bool Try = false;
+  /// Held only when the call's result says so (trylocks and the
+  /// killable/interruptible variants).
+  bool Conditional = false;
+  bool GuardNonzero = true;
+  bool Guard2Nonzero = true;
+  bool Nest = false;
 };
 
 struct HeldEntry {
@@ -181,15 +200,18 @@ struct AcqEntry {
   /// The callee's node this acquisition came from; -1 for a lock API
   /// called here.
   int Parent = -1;
-  StringRef Via;
+  /// The field called through to reach Parent, an index into the linker's
+  /// ViaNames (0: a direct call).
+  unsigned Via = 0;
   unsigned Depth = 1;
-  /// Calls through function-pointer fields on the way down.
-  unsigned Indirect = 0;
   /// Caller's locks released on every path before this acquisition
   /// (wait_task_zombie() drops tasklist_lock before release_task()): no
   /// edge from them. An index into the linker's interned lists (0: none):
   /// summaries hold millions of entries and few distinct lists.
   unsigned DroppedBefore = 0;
+  /// Calls through function-pointer fields on the way down (at most
+  /// MaxIndirect).
+  uint8_t Indirect = 0;
 };
 
 /// An edge with a parameter at one end, kept for the callers.
@@ -622,8 +644,7 @@ private:
   /// A deque: growing it never copies what is there.
   std::deque<WitnessNode> Nodes;
   std::vector<StringRef> ViaNames{StringRef()};
-  /// By the saved characters (AcqEntry::Via is saved by Saver).
-  DenseMap<const char *, unsigned> ViaIds;
+  StringMap<unsigned> ViaIds;
   /// Off during all but the last round over a large SCC: its summaries
   /// change between rounds, its class edges are made again in the last.
   bool ClassEdges = true;
@@ -681,7 +702,7 @@ unsigned Linker::droppedAt(const State &S, ArrayRef<LockRef> Extra) {
 
 unsigned Linker::refId(const LockRef &R) {
   // Class names are interned: their characters identify them.
-  std::pair<const char *, uint64_t> K{R.Name.empty() ? nullptr : R.Name.data(),
+  std::pair<const char *, uint64_t> K{R.Name.data(),
                                       (uint64_t(R.K) << 32) | R.Index};
   auto [It, New] = RefIds.try_emplace(K, Refs.size());
   if (New) {
@@ -700,9 +721,7 @@ unsigned Linker::intern(ArrayRef<LockRef> Refs) {
     K.append(
         StringRef(reinterpret_cast<const char *>(&R.Index), sizeof(R.Index)));
     const char *P = R.Name.data();
-    size_t N = R.Name.size();
     K.append(StringRef(reinterpret_cast<const char *>(&P), sizeof(P)));
-    K.append(StringRef(reinterpret_cast<const char *>(&N), sizeof(N)));
   }
   auto [It, New] = DropIndex.try_emplace(K, DropLists.size());
   if (New) {
@@ -1161,7 +1180,7 @@ bool Linker::suppressed(const State &S, const LockInfo &L) const {
   if (!L.Api || L.Api->UnlessHeld.empty())
     return false;
   for (const HeldEntry &H : S.Held)
-    if (H.L.Lock.K == LockRef::Class && is_contained(L.Api->UnlessHeld, H.L.Lock.Name))
+    if (H.L.Lock.K == LockRef::Class && is_contained(L.Api->UnlessHeld, StringRef(H.L.Lock.Name)))
       return true;
   return false;
 }
@@ -1511,7 +1530,7 @@ void Linker::apiEvent(int Fn, const CallEvent &E, const rules::Api &R,
   if (suppressed(S, L))
     return;
   guardBy(S, L);
-  AcqEntry A{L, E.Line, -1, -1, StringRef(), 1, 0, droppedAt(S)};
+  AcqEntry A{L, E.Line, -1, -1, 0, 1, droppedAt(S)};
   if (Record) {
     if (!L.Try)
       addAcq(Fn, A, Changed);
@@ -1539,7 +1558,13 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
   const auto &Targets = F.Targets[B][I];
   if (Targets.empty())
     return;
-  StringRef Via = E.Via.empty() ? StringRef() : Saver.save(E.Via);
+  unsigned Via = 0;
+  if (!E.Via.empty()) {
+    auto [It, New] = ViaIds.try_emplace(E.Via, ViaNames.size());
+    if (New)
+      ViaNames.push_back(It->first());
+    Via = It->second;
+  }
   // Acquisitions and parameter edges first, with the held set before the
   // call; then the call's effect on the held set.
   // What the acquisitions below remember as dropped, unless their callee
@@ -1556,7 +1581,7 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
       if (!L.Lock.valid() || ignored(L.Lock) || suppressed(S, L))
         continue;
       guardBy(S, L);
-      unsigned Indirect = CA.Indirect + (Via.empty() ? 0 : 1);
+      unsigned Indirect = CA.Indirect + (Via ? 1 : 0);
       if (Indirect > MaxIndirect) {
         if (Record)
           ++Stats.CutIndirect;
@@ -1581,8 +1606,8 @@ void Linker::event(int Fn, unsigned B, unsigned I, State &S, bool Record,
                  CA.Node,
                  Via,
                  CA.Depth + 1,
-                 Indirect,
-                 Passed.empty() ? DroppedHere : droppedAt(S, Passed)};
+                 Passed.empty() ? DroppedHere : droppedAt(S, Passed),
+                 uint8_t(Indirect)};
       if (Record) {
         addAcq(Fn, A, Changed);
         // Not when the callee dropped it first (then took it again).
@@ -2190,14 +2215,7 @@ int Linker::witness(const AcqEntry &A, std::vector<WitnessRow> &Rows,
 int Linker::node(int Fn, AcqEntry &A) {
   if (A.Node < 0) {
     A.Node = Nodes.size();
-    unsigned Via = 0;
-    if (!A.Via.empty()) {
-      auto [It, New] = ViaIds.try_emplace(A.Via.data(), ViaNames.size());
-      if (New)
-        ViaNames.push_back(A.Via);
-      Via = It->second;
-    }
-    Nodes.push_back(WitnessNode{Fn, A.Line, A.Parent, Via});
+    Nodes.push_back(WitnessNode{Fn, A.Line, A.Parent, A.Via});
   }
   return A.Node;
 }

@@ -34,10 +34,10 @@ enum class Action {
 
 /// Lockdep's modes: exclusive, shared (non-recursive read, rwsem readers),
 /// recursive read (rwlock readers).
-enum class Mode { Exclusive, Shared, RecursiveRead };
+enum class Mode : uint8_t { Exclusive, Shared, RecursiveRead };
 
 /// Interrupt state change made by the API (recorded on acquisitions).
-enum class Irq { None, Disable, Save, Bh };
+enum class Irq : uint8_t { None, Disable, Save, Bh };
 
 /// One lock API: `function` acquires/releases the lock named by argument
 /// `arg` (or the fixed class `lock` for pseudo-locks).
